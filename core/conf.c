@@ -1,0 +1,945 @@
+/*
+ * Configuration loading: conf.d through inih, .dojobridge.conf files and
+ * JSON sidecars, all validated against one table of import keys so that a
+ * key means the same thing wherever it is written.
+ */
+#include "conf.h"
+#include "log.h"
+#include "scantypes.h"
+#include "strbuf.h"
+#include "xmem.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum value_type { VT_TEXT, VT_NAME, VT_BOOL, VT_DATE, VT_INT, VT_CHOICE, VT_TAGS, VT_URI,
+	VT_SCAN_TYPE, VT_TEMPLATE, VT_SCAN_DATE_POLICY };
+
+static const char *const severities[] = { "Info", "Low", "Medium", "High", "Critical", NULL };
+static const char *const group_bys[] = { "component_name", "component_name+component_version",
+	"file_path", "finding_title", "vuln_id_from_tool", NULL };
+static const char *const empty_policies[] = { "fail", "skip", "upload", NULL };
+
+static const struct import_key_def {
+	const char *name;
+	enum value_type type;
+	const char *const *choices;
+} import_keys[IK_COUNT] = {
+	[IK_SCAN_TYPE] = { "scan_type", VT_SCAN_TYPE, NULL },
+	[IK_PRODUCT_TYPE_NAME] = { "product_type_name", VT_NAME, NULL },
+	[IK_PRODUCT_NAME] = { "product_name", VT_NAME, NULL },
+	[IK_ENGAGEMENT_NAME] = { "engagement_name", VT_NAME, NULL },
+	[IK_MINIMUM_SEVERITY] = { "minimum_severity", VT_CHOICE, severities },
+	[IK_ACTIVE] = { "active", VT_BOOL, NULL },
+	[IK_VERIFIED] = { "verified", VT_BOOL, NULL },
+	[IK_ENDPOINT_TO_ADD] = { "endpoint_to_add", VT_INT, NULL },
+	[IK_ENGAGEMENT_END_DATE] = { "engagement_end_date", VT_DATE, NULL },
+	[IK_SOURCE_CODE_MANAGEMENT_URI] = { "source_code_management_uri", VT_URI, NULL },
+	[IK_DEDUPLICATION_ON_ENGAGEMENT] = { "deduplication_on_engagement", VT_BOOL, NULL },
+	[IK_LEAD] = { "lead", VT_INT, NULL },
+	[IK_PUSH_TO_JIRA] = { "push_to_jira", VT_BOOL, NULL },
+	[IK_ENVIRONMENT] = { "environment", VT_NAME, NULL },
+	[IK_VERSION] = { "version", VT_TEXT, NULL },
+	[IK_BUILD_ID] = { "build_id", VT_TEXT, NULL },
+	[IK_BRANCH_TAG] = { "branch_tag", VT_TEXT, NULL },
+	[IK_COMMIT_HASH] = { "commit_hash", VT_TEXT, NULL },
+	[IK_API_SCAN_CONFIGURATION] = { "api_scan_configuration", VT_INT, NULL },
+	[IK_SERVICE] = { "service", VT_TEXT, NULL },
+	[IK_GROUP_BY] = { "group_by", VT_CHOICE, group_bys },
+	[IK_CREATE_FINDING_GROUPS_FOR_ALL_FINDINGS] = { "create_finding_groups_for_all_findings", VT_BOOL, NULL },
+	[IK_APPLY_TAGS_TO_FINDINGS] = { "apply_tags_to_findings", VT_BOOL, NULL },
+	[IK_APPLY_TAGS_TO_ENDPOINTS] = { "apply_tags_to_endpoints", VT_BOOL, NULL },
+	[IK_CLOSE_OLD_FINDINGS] = { "close_old_findings", VT_BOOL, NULL },
+	[IK_CLOSE_OLD_FINDINGS_PRODUCT_SCOPE] = { "close_old_findings_product_scope", VT_BOOL, NULL },
+	[IK_DO_NOT_REACTIVATE] = { "do_not_reactivate", VT_BOOL, NULL },
+	[IK_TAGS] = { "tags", VT_TAGS, NULL },
+	[IK_TEST_TITLE] = { "test_title", VT_TEMPLATE, NULL },
+	[IK_SCAN_DATE] = { "scan_date", VT_SCAN_DATE_POLICY, NULL },
+	[IK_EMPTY] = { "empty", VT_CHOICE, empty_policies },
+};
+
+const char *
+conf_import_key_name(enum import_key k)
+{
+	return import_keys[k].name;
+}
+
+int
+conf_import_key_is_field(enum import_key k)
+{
+	return k < IK_TEST_TITLE;
+}
+
+int
+conf_import_key_find(const char *name)
+{
+	int k;
+
+	for (k = 0; k < IK_COUNT; k++)
+		if (strcmp(import_keys[k].name, name) == 0)
+			return k;
+	return -1;
+}
+
+int
+conf_parse_bool(const char *s, int *b)
+{
+	if (strcasecmp(s, "yes") == 0 || strcasecmp(s, "true") == 0)
+		*b = 1;
+	else if (strcasecmp(s, "no") == 0 || strcasecmp(s, "false") == 0)
+		*b = 0;
+	else
+		return -1;
+	return 0;
+}
+
+/* Parse a non-negative decimal with an optional unit from units[]. */
+static int
+parse_with_unit(const char *s, const char *const *units, const long long *factors,
+    long long *out)
+{
+	char *end;
+	long long n, f = 0;
+	size_t i;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno != 0)
+		return -1;
+	while (*end == ' ')
+		end++;
+	for (i = 0; units[i] != NULL; i++)
+		if (strcasecmp(end, units[i]) == 0) {
+			f = factors[i];
+			break;
+		}
+	if (units[i] == NULL)
+		return -1;
+	if (n > LLONG_MAX / f)
+		return -1;
+	*out = n * f;
+	return 0;
+}
+
+int
+conf_parse_duration(const char *s, long *ms)
+{
+	static const char *const units[] = { "", "ms", "s", "m", "h", "d", NULL };
+	static const long long f[] = { 1000, 1, 1000, 60000, 3600000, 86400000 };
+	long long v;
+
+	if (parse_with_unit(s, units, f, &v) < 0 || v > LONG_MAX)
+		return -1;
+	*ms = (long)v;
+	return 0;
+}
+
+int
+conf_parse_size(const char *s, long long *bytes)
+{
+	static const char *const units[] = { "", "B", "k", "KB", "KiB", "M", "MB", "MiB", "G", "GB", "GiB", NULL };
+	static const long long f[] = { 1, 1, 1000, 1000, 1024, 1000000, 1000000, 1048576,
+		1000000000, 1000000000, 1073741824 };
+
+	return parse_with_unit(s, units, f, bytes);
+}
+
+static int
+valid_date(const char *s)
+{
+	int y, m, d;
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return 0;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return 0;
+	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 0;
+	return 1;
+}
+
+static int
+has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/* DefectDojo's tag rules: no spaces, commas or quotes; we accept a comma- or space-separated list. */
+static int
+normalise_tags(const char *value, struct strbuf *out, char *err, size_t errlen)
+{
+	const char *p = value;
+
+	while (*p) {
+		size_t n;
+
+		while (*p == ',' || *p == ' ' || *p == '\t')
+			p++;
+		n = strcspn(p, ", \t");
+		if (n == 0)
+			break;
+		for (size_t i = 0; i < n; i++)
+			if (p[i] == '"' || p[i] == '\'' || (unsigned char)p[i] < 0x20) {
+				snprintf(err, errlen, "tag \"%.*s\" has a quote or control character, "
+				    "which DefectDojo refuses", (int)(n > 64 ? 64 : n), p);
+				return -1;
+			}
+		if (out->len)
+			strbuf_addch(out, ',');
+		strbuf_add(out, p, n);
+		p += n;
+	}
+	return 0;
+}
+
+int
+conf_import_set(struct import_opts *o, enum import_key k, const char *value,
+    char *err, size_t errlen)
+{
+	const struct import_key_def *def = &import_keys[k];
+	struct strbuf norm = STRBUF_INIT;
+	int b;
+
+	err[0] = '\0';
+	if (has_control(value)) {
+		snprintf(err, errlen, "contains a control character");
+		return -1;
+	}
+	switch (def->type) {
+	case VT_TEXT:
+	case VT_NAME:
+		/* DefectDojo trims names in the serializer but not in its permission check. */
+		while (*value == ' ' || *value == '\t')
+			value++;
+		strbuf_addstr(&norm, value);
+		while (norm.len && (norm.buf[norm.len - 1] == ' ' || norm.buf[norm.len - 1] == '\t'))
+			norm.buf[--norm.len] = '\0';
+		if (norm.len == 0) {
+			snprintf(err, errlen, "must not be empty");
+			goto fail;
+		}
+		if (def->type == VT_NAME && norm.len > 255) {
+			snprintf(err, errlen, "is %zu bytes long; DefectDojo takes at most 255", norm.len);
+			goto fail;
+		}
+		break;
+	case VT_BOOL:
+		if (conf_parse_bool(value, &b) < 0) {
+			snprintf(err, errlen, "must be yes, no, true or false");
+			goto fail;
+		}
+		strbuf_addstr(&norm, b ? "true" : "false");
+		break;
+	case VT_DATE:
+		if (!valid_date(value)) {
+			snprintf(err, errlen, "must be a date written YYYY-MM-DD");
+			goto fail;
+		}
+		strbuf_addstr(&norm, value);
+		break;
+	case VT_INT: {
+		char *end;
+		long long n;
+
+		errno = 0;
+		n = strtoll(value, &end, 10);
+		if (!isdigit((unsigned char)*value) || *end != '\0' || errno != 0 || n <= 0) {
+			snprintf(err, errlen, "must be a positive whole number (a DefectDojo id)");
+			goto fail;
+		}
+		strbuf_addf(&norm, "%lld", n);
+		break;
+	}
+	case VT_CHOICE:
+		for (size_t i = 0; def->choices[i] != NULL; i++)
+			if (strcmp(def->choices[i], value) == 0) {
+				strbuf_addstr(&norm, value);
+				break;
+			}
+		if (norm.len == 0) {
+			struct strbuf list = STRBUF_INIT;
+
+			for (size_t i = 0; def->choices[i] != NULL; i++)
+				strbuf_addf(&list, "%s%s", i ? ", " : "", def->choices[i]);
+			snprintf(err, errlen, "must be one of %s", list.buf);
+			strbuf_release(&list);
+			goto fail;
+		}
+		break;
+	case VT_TAGS:
+		if (normalise_tags(value, &norm, err, errlen) < 0)
+			goto fail;
+		break;
+	case VT_URI:
+		if (strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0) {
+			snprintf(err, errlen, "must be an http:// or https:// URI");
+			goto fail;
+		}
+		if (strlen(value) > 600) {
+			snprintf(err, errlen, "is longer than DefectDojo's 600 characters");
+			goto fail;
+		}
+		strbuf_addstr(&norm, value);
+		break;
+	case VT_SCAN_TYPE:
+		if (!scantypes_known(value)) {
+			snprintf(err, errlen, "\"%.80s\" is not a DefectDojo %s scan type (exact spelling and case; "
+			    "see dojobridge plugins)", value, scantypes_dojo_version);
+			goto fail;
+		}
+		strbuf_addstr(&norm, value);
+		break;
+	case VT_TEMPLATE:
+		if (*value == '\0') {
+			snprintf(err, errlen, "must not be empty (use auto for the default)");
+			goto fail;
+		}
+		for (const char *p = value; (p = strchr(p, '{')) != NULL; p++) {
+			static const char *const vars[] = { "{target}", "{tool}", "{scan_type}",
+				"{product}", "{engagement}", "{product_type}", "{folder}", NULL };
+			size_t i;
+
+			for (i = 0; vars[i] != NULL; i++)
+				if (strncmp(p, vars[i], strlen(vars[i])) == 0)
+					break;
+			if (vars[i] == NULL) {
+				snprintf(err, errlen, "unknown placeholder at \"%.20s\"; known: {target} {tool} "
+				    "{scan_type} {product_type} {product} {engagement} {folder}", p);
+				goto fail;
+			}
+		}
+		strbuf_addstr(&norm, value);
+		break;
+	case VT_SCAN_DATE_POLICY:
+		if (strcmp(value, "auto") != 0 && strcmp(value, "report") != 0 &&
+		    strcmp(value, "mtime") != 0 && strcmp(value, "none") != 0 && !valid_date(value)) {
+			snprintf(err, errlen, "must be auto, report, mtime, none or a date YYYY-MM-DD");
+			goto fail;
+		}
+		strbuf_addstr(&norm, value);
+		break;
+	}
+	free(o->v[k]);
+	o->v[k] = strbuf_detach(&norm);
+	return 0;
+fail:
+	strbuf_release(&norm);
+	return -1;
+}
+
+void
+import_opts_overlay(struct import_opts *dst, const struct import_opts *src)
+{
+	for (int k = 0; k < IK_COUNT; k++)
+		if (src->v[k] != NULL) {
+			free(dst->v[k]);
+			dst->v[k] = xstrdup(src->v[k]);
+		}
+}
+
+void
+import_opts_release(struct import_opts *o)
+{
+	for (int k = 0; k < IK_COUNT; k++) {
+		free(o->v[k]);
+		o->v[k] = NULL;
+	}
+}
+
+/*
+ * inih calls our reader once per line, which is how we know line numbers
+ * and can quote the offending line: the library itself does not say.
+ */
+struct ini_file {
+	FILE *fp;
+	const char *path;
+	int lineno;
+	char line[512];
+	int errors;
+	/* What the file may contain, and where values go. */
+	struct conf *conf;
+	struct import_opts *dir_policy;	/* non-NULL: a .dojobridge.conf */
+};
+
+/* Debian's libinih truncates lines at 200 bytes; refuse rather than truncate. */
+#define INIH_MAX_LINE 200
+
+static char *
+read_ini_line(char *str, int num, void *stream)
+{
+	struct ini_file *f = stream;
+	char *r = fgets(f->line, sizeof f->line, f->fp);
+	size_t n;
+
+	if (r == NULL)
+		return NULL;
+	f->lineno++;
+	n = strlen(f->line);
+	if (n >= INIH_MAX_LINE - 1 && f->line[n - 1] != '\n') {
+		log_errorx("%s:%d: line longer than %d bytes: shorten it", f->path, f->lineno,
+		    INIH_MAX_LINE - 2);
+		f->errors++;
+		/* Skip the rest of the long line. */
+		while (n > 0 && f->line[n - 1] != '\n' && fgets(f->line, sizeof f->line, f->fp) != NULL)
+			n = strlen(f->line);
+		str[0] = '\n';
+		str[1] = '\0';
+		return str;
+	}
+	snprintf(str, (size_t)num, "%s", f->line);
+	while (n > 0 && (f->line[n - 1] == '\n' || f->line[n - 1] == '\r'))
+		f->line[--n] = '\0';
+	return str;
+}
+
+static int
+ini_error(struct ini_file *f, const char *section, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+ini_error(struct ini_file *f, const char *section, const char *key, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof why, fmt, ap);
+	va_end(ap);
+	log_errorx("%s:%d: [%s] %s: %s\n    %s", f->path, f->lineno, section, key, why, f->line);
+	f->errors++;
+	return 1;	/* keep parsing: report every error at once */
+}
+
+static struct conf_drop *
+drop_get(struct conf *c, const char *name, const char *where)
+{
+	for (size_t i = 0; i < c->ndrops; i++)
+		if (strcmp(c->drops[i].name, name) == 0)
+			return &c->drops[i];
+	c->drops = xrealloc(c->drops, (c->ndrops + 1) * sizeof *c->drops);
+	memset(&c->drops[c->ndrops], 0, sizeof c->drops[0]);
+	c->drops[c->ndrops].name = xstrdup(name);
+	c->drops[c->ndrops].settle_ms = -1;
+	c->drops[c->ndrops].archive_days = -1;
+	c->drops[c->ndrops].on_success = ON_SUCCESS_ARCHIVE;
+	c->drops[c->ndrops].defined_at = xstrdup(where);
+	return &c->drops[c->ndrops++];
+}
+
+static void
+set_str(char **slot, const char *value)
+{
+	free(*slot);
+	*slot = xstrdup(value);
+}
+
+static int
+import_key(struct ini_file *f, struct import_opts *o, const char *section, const char *key,
+    const char *value)
+{
+	char err[512];
+	int k = conf_import_key_find(key);
+
+	if (k < 0)
+		return ini_error(f, section, key, "unknown key (see dojobridge.conf(5))");
+	if (conf_import_set(o, (enum import_key)k, value, err, sizeof err) < 0)
+		return ini_error(f, section, key, "%s", err);
+	return 1;
+}
+
+static int
+dojo_key(struct ini_file *f, struct conf_dojo *d, const char *key, const char *value)
+{
+	const char *section = "dojo";
+	long long size;
+	int b;
+
+	if (strcmp(key, "url") == 0) {
+		size_t n = strlen(value);
+
+		if (strncmp(value, "https://", 8) != 0 && strncmp(value, "http://", 7) != 0)
+			return ini_error(f, section, key, "must start with https:// (or http:// for loopback)");
+		while (n > 0 && value[n - 1] == '/')
+			n--;
+		free(d->url);
+		d->url = xstrndup(value, n);
+	} else if (strcmp(key, "token_file") == 0) {
+		if (value[0] != '/')
+			return ini_error(f, section, key, "must be an absolute path");
+		set_str(&d->token_file, value);
+	} else if (strcmp(key, "token_env") == 0) {
+		set_str(&d->token_env, value);
+	} else if (strcmp(key, "ca_file") == 0) {
+		set_str(&d->ca_file, value);
+	} else if (strcmp(key, "client_cert") == 0) {
+		set_str(&d->client_cert, value);
+	} else if (strcmp(key, "client_key") == 0) {
+		set_str(&d->client_key, value);
+	} else if (strcmp(key, "proxy") == 0) {
+		set_str(&d->proxy, value);
+	} else if (strcmp(key, "connect_timeout") == 0) {
+		if (conf_parse_duration(value, &d->connect_timeout_ms) < 0 || d->connect_timeout_ms < 1000)
+			return ini_error(f, section, key, "must be a duration of at least 1s, e.g. 15s");
+	} else if (strcmp(key, "idle_timeout") == 0) {
+		if (conf_parse_duration(value, &d->idle_timeout_ms) < 0 || d->idle_timeout_ms < 1000)
+			return ini_error(f, section, key, "must be a duration of at least 1s, e.g. 30m");
+	} else if (strcmp(key, "allow_insecure_http") == 0) {
+		if (conf_parse_bool(value, &b) < 0)
+			return ini_error(f, section, key, "must be yes or no");
+		d->allow_insecure_http = b;
+	} else if (strcmp(key, "retries") == 0) {
+		long ms;
+
+		/* A count, not a duration: reuse the digit check, refuse units. */
+		if (strspn(value, "0123456789") != strlen(value) || conf_parse_duration(value, &ms) < 0 ||
+		    ms / 1000 > 20)
+			return ini_error(f, section, key, "must be a whole number from 0 to 20");
+		d->retries = (int)(ms / 1000);
+	} else if (strcmp(key, "max_file_size") == 0) {
+		if (conf_parse_size(value, &size) < 0 || size < 1)
+			return ini_error(f, section, key, "must be a size such as 100MB or 512MiB");
+		d->max_file_size = size;
+	} else {
+		return ini_error(f, section, key, "unknown key (see dojobridge.conf(5))");
+	}
+	return 1;
+}
+
+static int
+drop_key(struct ini_file *f, struct conf_drop *dr, const char *section, const char *key,
+    const char *value)
+{
+	if (strcmp(key, "path") == 0) {
+		size_t n = strlen(value);
+
+		if (value[0] != '/')
+			return ini_error(f, section, key, "must be an absolute path");
+		while (n > 1 && value[n - 1] == '/')
+			n--;
+		free(dr->path);
+		dr->path = xstrndup(value, n);
+	} else if (strcmp(key, "layout") == 0) {
+		set_str(&dr->layout, value);	/* checked by route_check_layout at load end */
+	} else if (strcmp(key, "spool") == 0) {
+		if (value[0] != '/')
+			return ini_error(f, section, key, "must be an absolute path");
+		set_str(&dr->spool, value);
+	} else if (strcmp(key, "intake") == 0) {
+		if (strcmp(value, "move") != 0)
+			return ini_error(f, section, key, "must be move (the only intake this version has)");
+	} else if (strcmp(key, "on_success") == 0) {
+		if (strcmp(value, "archive") == 0)
+			dr->on_success = ON_SUCCESS_ARCHIVE;
+		else if (strcmp(value, "delete") == 0)
+			dr->on_success = ON_SUCCESS_DELETE;
+		else
+			return ini_error(f, section, key, "must be archive or delete");
+	} else if (strcmp(key, "settle") == 0) {
+		if (conf_parse_duration(value, &dr->settle_ms) < 0)
+			return ini_error(f, section, key, "must be a duration, e.g. 10s or 0");
+	} else if (strcmp(key, "archive_days") == 0) {
+		long ms;
+
+		if (strspn(value, "0123456789") != strlen(value) || conf_parse_duration(value, &ms) < 0 ||
+		    ms / 1000 > 36500)
+			return ini_error(f, section, key, "must be a number of days");
+		dr->archive_days = (int)(ms / 1000);
+	} else if (strcmp(key, "ignore") == 0) {
+		size_t n = 0;
+		const char *p = value;
+
+		for (size_t i = 0; dr->ignore && dr->ignore[i]; i++)
+			free(dr->ignore[i]);
+		free(dr->ignore);
+		dr->ignore = xcalloc(strlen(value) / 2 + 2, sizeof *dr->ignore);
+		while (*p) {
+			size_t len;
+
+			p += strspn(p, " \t");
+			len = strcspn(p, " \t");
+			if (len == 0)
+				break;
+			dr->ignore[n++] = xstrndup(p, len);
+			p += len;
+		}
+	} else {
+		return import_key(f, &dr->import, section, key, value);
+	}
+	return 1;
+}
+
+static int
+on_ini_key(void *user, const char *section, const char *key, const char *value)
+{
+	struct ini_file *f = user;
+	struct conf *c = f->conf;
+	char name[256];
+
+	if (key == NULL)
+		return 1;	/* a section header alone */
+	if (f->dir_policy != NULL) {
+		if (strcmp(section, "import") != 0)
+			return ini_error(f, section, key, "a .dojobridge.conf may only have an [import] section");
+		return import_key(f, f->dir_policy, section, key, value);
+	}
+	if (strcmp(section, "dojo") == 0)
+		return dojo_key(f, &c->dojo, key, value);
+	if (strcmp(section, "import") == 0)
+		return import_key(f, &c->import, section, key, value);
+	if (sscanf(section, "drop \"%255[^\"]\"", name) == 1 &&
+	    strlen(section) == strlen(name) + 7) {
+		char where[PATH_MAX + 32];
+
+		snprintf(where, sizeof where, "%s:%d", f->path, f->lineno);
+		return drop_key(f, drop_get(c, name, where), section, key, value);
+	}
+	return ini_error(f, section, key, "unknown section (known: [dojo], [import], [drop \"NAME\"])");
+}
+
+static int
+parse_file(struct ini_file *f)
+{
+	int rc;
+
+	rc = ini_parse_stream(read_ini_line, f, on_ini_key, f);
+	if (rc > 0) {
+		log_errorx("%s:%d: not a valid INI line (expected [section] or key = value)\n    %s",
+		    f->path, rc, f->line);
+		f->errors++;
+	}
+	return f->errors ? -1 : 0;
+}
+
+static int
+conf_name_filter(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 5 && strcmp(d->d_name + n - 5, ".conf") == 0;
+}
+
+static int
+check_drops(struct conf *c)
+{
+	int errors = 0;
+
+	for (size_t i = 0; i < c->ndrops; i++) {
+		struct conf_drop *dr = &c->drops[i];
+		struct import_opts merged = { { 0 } };
+
+		if (dr->path == NULL) {
+			log_errorx("%s: [drop \"%s\"] has no path", dr->defined_at, dr->name);
+			errors++;
+			continue;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (c->drops[j].path && strcmp(c->drops[j].path, dr->path) == 0) {
+				log_errorx("%s: [drop \"%s\"] has the same path as [drop \"%s\"]",
+				    dr->defined_at, dr->name, c->drops[j].name);
+				errors++;
+			}
+		if (dr->layout == NULL)
+			dr->layout = xstrdup("{product_type}/{product}/{engagement}");
+		if (dr->spool == NULL)
+			dr->spool = xasprintf("%s/.dojobridge", dr->path);
+		if (dr->settle_ms < 0)
+			dr->settle_ms = 10000;
+		if (dr->archive_days < 0)
+			dr->archive_days = 30;
+		if (dr->ignore == NULL) {
+			static const char *const dflt[] = { ".*", "*.tmp", "*.part", "*.partial",
+				"~*", "*.swp", "*~", NULL };
+			size_t n = 0;
+
+			dr->ignore = xcalloc(8, sizeof *dr->ignore);
+			while (dflt[n] != NULL) {
+				dr->ignore[n] = xstrdup(dflt[n]);
+				n++;
+			}
+		}
+		/* The drop's own keys win over [import]. */
+		import_opts_overlay(&merged, &c->import);
+		import_opts_overlay(&merged, &dr->import);
+		import_opts_release(&dr->import);
+		dr->import = merged;
+	}
+	return errors ? -1 : 0;
+}
+
+int
+conf_load(struct conf *c, const char *dir)
+{
+	struct dirent **names = NULL;
+	int n, errors = 0;
+
+	memset(c, 0, sizeof *c);
+	c->dir = xstrdup(dir);
+	c->dojo.token_env = xstrdup("DD_API_TOKEN");
+	c->dojo.connect_timeout_ms = 15000;
+	c->dojo.idle_timeout_ms = 30 * 60000;
+	c->dojo.retries = 3;
+	c->dojo.max_file_size = 100LL * 1048576;
+
+	n = scandir(dir, &names, conf_name_filter, alphasort);
+	if (n < 0)
+		return log_error("config: %s", dir);
+	for (int i = 0; i < n; i++) {
+		struct ini_file f = { 0 };
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+		free(names[i]);
+		f.path = path;
+		f.conf = c;
+		if ((f.fp = fopen(path, "re")) == NULL) {
+			log_error("config: %s", path);
+			errors++;
+			continue;
+		}
+		if (parse_file(&f) < 0)
+			errors++;
+		fclose(f.fp);
+	}
+	free(names);
+	if (n == 0) {
+		log_errorx("config: %s has no *.conf file", dir);
+		errors++;
+	}
+	if (errors == 0 && c->dojo.url == NULL) {
+		log_errorx("config: %s: no [dojo] url set", dir);
+		errors++;
+	}
+	if (errors == 0 && c->ndrops == 0) {
+		log_errorx("config: %s: no [drop \"NAME\"] section: nothing to watch", dir);
+		errors++;
+	}
+	if (check_drops(c) < 0)
+		errors++;
+	return errors ? -1 : 0;
+}
+
+void
+conf_release(struct conf *c)
+{
+	struct conf_dojo *d = &c->dojo;
+
+	free(c->dir);
+	free(d->url);
+	free(d->token_file);
+	free(d->token_env);
+	free(d->ca_file);
+	free(d->client_cert);
+	free(d->client_key);
+	free(d->proxy);
+	import_opts_release(&c->import);
+	for (size_t i = 0; i < c->ndrops; i++) {
+		struct conf_drop *dr = &c->drops[i];
+
+		free(dr->name);
+		free(dr->path);
+		free(dr->layout);
+		free(dr->spool);
+		free(dr->defined_at);
+		for (size_t j = 0; dr->ignore && dr->ignore[j]; j++)
+			free(dr->ignore[j]);
+		free(dr->ignore);
+		import_opts_release(&dr->import);
+	}
+	free(c->drops);
+	memset(c, 0, sizeof *c);
+}
+
+int
+conf_read_dir_policy(int dirfd, const char *name, const char *display_path,
+    struct import_opts *o)
+{
+	struct ini_file f = { 0 };
+	struct stat st;
+	int fd, rc;
+
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 1;
+		return log_error("config: %s", display_path);
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > 65536) {
+		close(fd);
+		return log_errorx("config: %s: not a regular file of at most 64 KiB", display_path);
+	}
+	if ((f.fp = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return log_error("config: %s", display_path);
+	}
+	f.path = display_path;
+	f.dir_policy = o;
+	rc = parse_file(&f);
+	fclose(f.fp);
+	return rc;
+}
+
+#define SIDECAR_MAX (64 * 1024)
+
+int
+conf_read_sidecar(int fd, struct import_opts *o, char *err, size_t errlen)
+{
+	char buf[SIDECAR_MAX + 1];
+	ssize_t n;
+	size_t len = 0;
+	cJSON *root, *item;
+	int rc = -1;
+
+	while ((n = pread(fd, buf + len, sizeof buf - len, (off_t)len)) > 0)
+		len += (size_t)n;
+	if (n < 0) {
+		snprintf(err, errlen, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	if (len > SIDECAR_MAX) {
+		snprintf(err, errlen, "larger than 64 KiB");
+		return -1;
+	}
+	root = cJSON_ParseWithLength(buf, len);
+	if (root == NULL || !cJSON_IsObject(root)) {
+		snprintf(err, errlen, "not a JSON object%s", root == NULL ? " (invalid JSON)" : "");
+		goto out;
+	}
+	cJSON_ArrayForEach(item, root) {
+		char why[512], text[64];
+		const char *value;
+		int k = conf_import_key_find(item->string);
+
+		if (k < 0 || k == IK_EMPTY) {
+			snprintf(err, errlen, "field \"%.64s\": not a per-report key (see dojobridge.conf(5))",
+			    item->string);
+			goto out;
+		}
+		if (cJSON_IsString(item)) {
+			value = item->valuestring;
+		} else if (cJSON_IsBool(item)) {
+			value = cJSON_IsTrue(item) ? "true" : "false";
+		} else if (cJSON_IsNumber(item) && item->valuedouble == (double)(long long)item->valuedouble) {
+			snprintf(text, sizeof text, "%lld", (long long)item->valuedouble);
+			value = text;
+		} else if (k == IK_TAGS && cJSON_IsArray(item)) {
+			struct strbuf tags = STRBUF_INIT;
+			cJSON *t;
+
+			cJSON_ArrayForEach(t, item) {
+				if (!cJSON_IsString(t)) {
+					strbuf_release(&tags);
+					snprintf(err, errlen, "field \"tags\": every tag must be a string");
+					goto out;
+				}
+				strbuf_addf(&tags, "%s%s", tags.len ? "," : "", t->valuestring);
+			}
+			rc = conf_import_set(o, IK_TAGS, tags.buf, why, sizeof why);
+			strbuf_release(&tags);
+			if (rc < 0) {
+				snprintf(err, errlen, "field \"tags\": %s", why);
+				goto out;
+			}
+			rc = -1;
+			continue;
+		} else {
+			snprintf(err, errlen, "field \"%s\": must be a string, number or boolean", item->string);
+			goto out;
+		}
+		if (conf_import_set(o, (enum import_key)k, value, why, sizeof why) < 0) {
+			snprintf(err, errlen, "field \"%s\": %s", item->string, why);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	cJSON_Delete(root);
+	return rc;
+}
+
+char *
+conf_read_token(const struct conf_dojo *d)
+{
+	char buf[1024];
+	struct stat st;
+	ssize_t n;
+	size_t len;
+	int fd;
+
+	if (d->token_file == NULL) {
+		const char *env = getenv(d->token_env);
+
+		if (env == NULL || *env == '\0') {
+			log_errorx("config: no token: set [dojo] token_file, or the %s environment variable",
+			    d->token_env);
+			return NULL;
+		}
+		return xstrdup(env);
+	}
+	fd = open(d->token_file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		log_error("config: token_file %s", d->token_file);
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		log_errorx("config: token_file %s: not a regular file", d->token_file);
+		return NULL;
+	}
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+		close(fd);
+		log_errorx("config: token_file %s is readable or writable by group or others (mode %04o): "
+		    "run chmod 600 %s", d->token_file, (unsigned)(st.st_mode & 07777), d->token_file);
+		return NULL;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		close(fd);
+		log_errorx("config: token_file %s must be owned by root or by the user dojobridge runs as",
+		    d->token_file);
+		return NULL;
+	}
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n < 0) {
+		log_error("config: token_file %s", d->token_file);
+		return NULL;
+	}
+	len = (size_t)n;
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' '))
+		len--;
+	buf[len] = '\0';
+	if (len == 0 || strpbrk(buf, " \t\r\n") != NULL) {
+		explicit_bzero(buf, sizeof buf);
+		log_errorx("config: token_file %s must hold the token alone on one line", d->token_file);
+		return NULL;
+	}
+	{
+		char *tok = xstrdup(buf);
+
+		explicit_bzero(buf, sizeof buf);
+		return tok;
+	}
+}

@@ -1,0 +1,83 @@
+/*
+ * detect.h — the plugin host: load plugins, and for one report compute the
+ * facts once, ask every plugin's probe, pick the winner, run its extract.
+ *
+ * Invariants:
+ * - Only plugins that passed every load check are ever called: the ABI
+ *   major matches, probe is present, every declared scan type is one of
+ *   DefectDojo's, the name is unique, and (when running as root) the file
+ *   and its directory are root-owned and not writable by group or others.
+ * - The highest score wins; equal top scores for different scan types make
+ *   the result "ambiguous", never settled by load order.
+ * - A result's strings are copies owned by the result.
+ */
+#ifndef DOJOBRIDGE_DETECT_H
+#define DOJOBRIDGE_DETECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dojobridge-plugin.h"
+#include "strbuf.h"
+
+struct detect;
+
+enum detect_status { DETECT_DETECTED, DETECT_AMBIGUOUS, DETECT_UNKNOWN, DETECT_EMPTY, DETECT_ERROR };
+
+struct detect_candidate {
+	const char *scan_type;		/* owned by the plugin (static) */
+	const char *plugin;
+	int score;
+};
+
+struct detect_result {
+	enum detect_status status;
+	const char *scan_type;		/* static strings from the plugin, or NULL */
+	const char *plugin;
+	int score;
+	struct detect_candidate *cands;	/* score > 0, best first */
+	size_t ncands;
+	char *scan_date, *target, *tool, *tool_version, *test_title, *findings;
+	const char *upload_ext;		/* what the scan type's parser needs, or NULL */
+	int parser_reads_dates;		/* 1, 0, -1 unknown */
+	enum dojobridge_kind kind;
+	char error[512];
+};
+
+/*
+ * Load every *.so in the directories of path (':'-separated), in name
+ * order.  A plugin that fails a check is logged (file and reason) and
+ * skipped; *refused counts them.  Returns NULL only on a fatal error.
+ */
+struct detect *detect_load(const char *path, int *refused);
+void detect_free(struct detect *d);
+
+/* Where plugins come from: --plugin-dir, else $DOJOBRIDGE_PLUGIN_PATH, else
+ * the build tree's plugins/ when run from it, else the installed directory. */
+const char *detect_default_path(const char *argv0_dir);
+
+size_t detect_nplugins(const struct detect *d);
+const struct dojobridge_plugin *detect_plugin(const struct detect *d, size_t i);
+const char *detect_plugin_file(const struct detect *d, size_t i);
+
+/*
+ * Detect the report open on fd (name: its basename as dropped).  With
+ * forced_scan_type, that type is taken (status detected) and only a plugin
+ * declaring it extracts metadata.  Always fills r; returns 0, or -1 when
+ * the file could not be read (status error).
+ */
+int detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_type,
+    struct detect_result *r);
+void detect_result_release(struct detect_result *r);
+
+const char *detect_status_name(enum detect_status s);
+
+/*
+ * One JSON object (no newline) for `detect --json`: file, status,
+ * scan_type, plugin, score, candidates, scan_date, target, tool,
+ * tool_version, test_title, upload_name, parser_reads_dates, error.
+ */
+void detect_result_json(const struct detect_result *r, const char *file, const char *upload_name,
+    struct strbuf *out);
+
+#endif

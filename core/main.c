@@ -1,0 +1,530 @@
+/*
+ * dojobridge's command line: parse the global options, then hand over to
+ * one command.  Every command's behaviour lives in its module; this file
+ * only wires configuration, plugins and output together.
+ */
+#include "conf.h"
+#include "detect.h"
+#include "dojo.h"
+#include "log.h"
+#include "once.h"
+#include "route.h"
+#include "scantypes.h"
+#include "strbuf.h"
+#include "xmem.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef DOJOBRIDGE_VERSION
+#define DOJOBRIDGE_VERSION "0.1.0"
+#endif
+
+static const char usage_text[] =
+"usage: dojobridge [-c CONFDIR] [--plugin-dir DIR] [-v | -q] COMMAND [ARGS]\n"
+"\n"
+"Turn drop folders of scanner reports into DefectDojo imports.\n"
+"\n"
+"Commands:\n"
+"  once [--json]              import every ready report of every drop root, then exit\n"
+"                             (exit 0 all imported, 1 some failed, 2 usage or\n"
+"                             configuration error, 3 some left queued: server\n"
+"                             unreachable or token refused)\n"
+"  detect [--json | --explain] FILE...\n"
+"                             say which DefectDojo scan type each file is, offline\n"
+"                             (exit 0 when every file was recognised, 1 otherwise)\n"
+"  plan [--json] PATH...      show the exact request each report under PATH would be\n"
+"                             sent with, offline (PATH inside a drop root)\n"
+"  check                      check the configuration, the token, the server's version\n"
+"                             and that it knows every plugin's scan types\n"
+"  plugins [--json]           list the loaded plugins and their scan types\n"
+"  help                       this text\n"
+"\n"
+"Options:\n"
+"  -c, --config DIR           read DIR/*.conf (default " SYSCONFDIR "/dojobridge/conf.d)\n"
+"      --plugin-dir DIR       load plugins from DIR (':'-separated list allowed); default\n"
+"                             $DOJOBRIDGE_PLUGIN_PATH, else the build tree's plugins/\n"
+"                             when run from it, else " PLUGINDIR "\n"
+"  -v, --verbose              also log debug messages\n"
+"  -q, --quiet                log only warnings and errors\n"
+"  -h, --help                 this text\n"
+"  -V, --version              print the version\n"
+"\n"
+"The API token is read from [dojo] token_file or the environment variable named\n"
+"by token_env (default DD_API_TOKEN); never pass it on the command line.\n"
+"See dojobridge(8) and dojobridge.conf(5).\n";
+
+struct globals {
+	const char *confdir;
+	const char *plugin_path;
+	char exe_dir[PATH_MAX];
+};
+
+static int
+usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "dojobridge: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'dojobridge --help'.\n");
+	return 2;
+}
+
+static struct detect *
+load_plugins(const struct globals *g, int *refused)
+{
+	const char *path = g->plugin_path ? g->plugin_path : detect_default_path(g->exe_dir);
+	struct detect *d = detect_load(path, refused);
+
+	if (detect_nplugins(d) == 0)
+		log_warnx("plugins: none loaded from %s", path);
+	return d;
+}
+
+static int
+load_conf(const struct globals *g, struct conf *c)
+{
+	char err[256];
+
+	if (conf_load(c, g->confdir) < 0)
+		return -1;
+	for (size_t i = 0; i < c->ndrops; i++)
+		if (route_check_layout(c->drops[i].layout, err, sizeof err) < 0)
+			return log_errorx("config: [drop \"%s\"] layout %s: %s", c->drops[i].name,
+			    c->drops[i].layout, err);
+	return 0;
+}
+
+static const char *
+kind_name(enum dojobridge_kind k)
+{
+	static const char *const names[] = { "empty", "XML", "JSON", "JSON lines", "CSV", "HTML",
+		"ZIP", "text", "binary" };
+
+	return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
+}
+
+static void
+explain(const struct detect *d, const struct detect_result *r, const char *file,
+    const char *upload_name)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_add_escaped(&sb, file);
+	printf("%s: %s", sb.buf, detect_status_name(r->status));
+	if (r->scan_type)
+		printf(": %s (plugin %s, score %d)", r->scan_type, r->plugin ? r->plugin : "none", r->score);
+	printf("\n  content: %s\n  scores:\n", kind_name(r->kind));
+	for (size_t i = 0; i < detect_nplugins(d); i++) {
+		const struct dojobridge_plugin *p = detect_plugin(d, i);
+		int shown = 0;
+
+		for (size_t k = 0; k < r->ncands; k++)
+			if (strcmp(r->cands[k].plugin, p->name) == 0) {
+				printf("    %3d  %-12s %s\n", r->cands[k].score, p->name, r->cands[k].scan_type);
+				shown = 1;
+			}
+		if (!shown)
+			printf("    %3d  %-12s\n", 0, p->name);
+	}
+#define SHOW(label, v) do { if (v) { strbuf_reset(&sb); strbuf_add_escaped(&sb, v); \
+	printf("  %s: %s\n", label, sb.buf); } } while (0)
+	SHOW("scan date", r->scan_date);
+	SHOW("target", r->target);
+	SHOW("tool", r->tool);
+	SHOW("tool version", r->tool_version);
+	SHOW("suggested test title", r->test_title);
+	SHOW("upload as", upload_name);
+#undef SHOW
+	if (r->parser_reads_dates >= 0)
+		printf("  DefectDojo's parser reads finding dates from the file: %s\n",
+		    r->parser_reads_dates ? "yes" : "no");
+	if (r->error[0]) {
+		strbuf_reset(&sb);
+		strbuf_add_escaped(&sb, r->error);
+		printf("  why: %s\n", sb.buf);
+	}
+	strbuf_release(&sb);
+}
+
+static int
+cmd_detect(const struct globals *g, int argc, char **argv)
+{
+	int json = 0, explain_it = 0, bad = 0, refused, i;
+	struct detect *d;
+
+	for (i = 0; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--explain") == 0)
+			explain_it = 1;
+		else if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		} else
+			return usage_error("detect: unknown option %s", argv[i]);
+	}
+	if (i == argc)
+		return usage_error("detect: %s", "name at least one FILE");
+	d = load_plugins(g, &refused);
+	for (; i < argc; i++) {
+		struct detect_result r;
+		struct route_report rep = { 0 };
+		struct stat st;
+		char *upload = NULL, *base;
+		int fd;
+
+		fd = open(argv[i], O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		memset(&r, 0, sizeof r);
+		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			r.status = DETECT_ERROR;
+			r.parser_reads_dates = -1;
+			snprintf(r.error, sizeof r.error, "%s", fd < 0 ? (errno == ELOOP ?
+			    "a symbolic link, which dojobridge never follows" : strerror(errno)) :
+			    "not a regular file");
+		} else {
+			detect_file(d, fd, strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i], NULL, &r);
+		}
+		if (fd >= 0)
+			close(fd);
+		base = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
+		rep.basename = base;
+		rep.upload_ext = r.upload_ext;
+		rep.kind_is_xml = r.kind == DOJOBRIDGE_KIND_XML;
+		rep.kind_is_json = r.kind == DOJOBRIDGE_KIND_JSON || r.kind == DOJOBRIDGE_KIND_JSONL;
+		rep.kind_is_csv = r.kind == DOJOBRIDGE_KIND_CSV;
+		if (r.status == DETECT_DETECTED)
+			upload = route_upload_name(&rep);
+		if (json) {
+			struct strbuf sb = STRBUF_INIT;
+
+			detect_result_json(&r, argv[i], upload, &sb);
+			puts(sb.buf);
+			strbuf_release(&sb);
+		} else if (explain_it) {
+			explain(d, &r, argv[i], upload);
+		} else {
+			struct strbuf sb = STRBUF_INIT;
+
+			strbuf_add_escaped(&sb, argv[i]);
+			if (r.status == DETECT_DETECTED)
+				printf("%s: %s\n", sb.buf, r.scan_type);
+			else {
+				printf("%s: %s: ", sb.buf, detect_status_name(r.status));
+				strbuf_reset(&sb);
+				strbuf_add_escaped(&sb, r.error);
+				printf("%s\n", sb.buf);
+			}
+			strbuf_release(&sb);
+		}
+		if (r.status != DETECT_DETECTED)
+			bad = 1;
+		free(upload);
+		detect_result_release(&r);
+	}
+	detect_free(d);
+	return bad;
+}
+
+static int
+cmd_plugins(const struct globals *g, int argc, char **argv)
+{
+	int json = argc > 0 && strcmp(argv[0], "--json") == 0, refused;
+	struct detect *d;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (argc > json)
+		return usage_error("plugins: unexpected argument %s", argv[json]);
+	d = load_plugins(g, &refused);
+	if (json)
+		strbuf_addstr(&sb, "[");
+	for (size_t i = 0; i < detect_nplugins(d); i++) {
+		const struct dojobridge_plugin *p = detect_plugin(d, i);
+
+		if (json) {
+			strbuf_addstr(&sb, i ? ",{\"name\":" : "{\"name\":");
+			strbuf_add_json(&sb, p->name);
+			strbuf_addstr(&sb, ",\"version\":");
+			strbuf_add_json(&sb, p->version);
+			strbuf_addstr(&sb, ",\"file\":");
+			strbuf_add_json(&sb, detect_plugin_file(d, i));
+			strbuf_addstr(&sb, ",\"description\":");
+			strbuf_add_json(&sb, p->description);
+			strbuf_addstr(&sb, ",\"scan_types\":[");
+			for (size_t k = 0; p->scan_types[k].name; k++) {
+				strbuf_addstr(&sb, k ? "," : "");
+				strbuf_add_json(&sb, p->scan_types[k].name);
+			}
+			strbuf_addstr(&sb, "]}");
+		} else {
+			printf("%-10s %-8s %s\n", p->name, p->version ? p->version : "-",
+			    p->description ? p->description : "");
+			for (size_t k = 0; p->scan_types[k].name; k++)
+				printf("           - %s%s\n", p->scan_types[k].name,
+				    p->scan_types[k].parser_reads_dates ? "" : " (scan_date = auto sends the report's date)");
+		}
+	}
+	if (json) {
+		strbuf_addstr(&sb, "]");
+		puts(sb.buf);
+	} else {
+		printf("%zu plugins loaded%s\n", detect_nplugins(d), refused ? ", some refused (see above)" : "");
+	}
+	strbuf_release(&sb);
+	detect_free(d);
+	return refused ? 1 : 0;
+}
+
+static int
+cmd_plan(const struct globals *g, int argc, char **argv)
+{
+	int json = 0, i, rc, refused;
+	struct conf c;
+	struct detect *d;
+
+	for (i = 0; i < argc && strcmp(argv[i], "--json") == 0; i++)
+		json = 1;
+	if (i == argc)
+		return usage_error("plan: %s", "name at least one PATH inside a drop root");
+	if (load_conf(g, &c) < 0)
+		return 2;
+	d = load_plugins(g, &refused);
+	rc = plan_run(&c, d, argv + i, argc - i, json);
+	detect_free(d);
+	conf_release(&c);
+	return rc;
+}
+
+static int
+cmd_once(const struct globals *g, int argc, char **argv)
+{
+	struct once_opts o = { 0, isatty(STDERR_FILENO) };
+	struct conf c;
+	struct detect *d;
+	char *token;
+	int rc, refused;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			o.json = 1;
+		else
+			return usage_error("once: unexpected argument %s", argv[i]);
+	}
+	if (load_conf(g, &c) < 0)
+		return ONCE_USAGE;
+	if ((token = conf_read_token(&c.dojo)) == NULL) {
+		conf_release(&c);
+		return ONCE_USAGE;
+	}
+	d = load_plugins(g, &refused);
+	rc = once_run(&c, d, token, &o);
+	explicit_bzero(token, strlen(token));
+	free(token);
+	detect_free(d);
+	conf_release(&c);
+	return rc;
+}
+
+static int
+check_line(int ok, const char *what, const char *detail)
+{
+	printf("%-8s %s%s%s\n", ok ? "ok" : "FAIL", what, detail && *detail ? ": " : "",
+	    detail ? detail : "");
+	return ok ? 0 : 1;
+}
+
+static int
+cmd_check(const struct globals *g, int argc, char **argv)
+{
+	struct conf c;
+	struct detect *d;
+	struct dojo *dojo = NULL;
+	struct dojo_result res;
+	char *token = NULL, *body, detail[1400];
+	int bad = 0, refused;
+
+	(void)argv;
+	if (argc > 0)
+		return usage_error("check: unexpected argument %s", argv[0]);
+	if (load_conf(g, &c) < 0) {
+		check_line(0, "configuration", g->confdir);
+		return 2;
+	}
+	check_line(1, "configuration", g->confdir);
+	for (size_t i = 0; i < c.ndrops; i++) {
+		struct stat root, spool;
+		const struct conf_drop *dr = &c.drops[i];
+
+		snprintf(detail, sizeof detail, "drop %s: %s", dr->name, dr->path);
+		if (stat(dr->path, &root) < 0 || !S_ISDIR(root.st_mode)) {
+			bad |= check_line(0, detail, "not a directory");
+			continue;
+		}
+		if (access(dr->path, R_OK | W_OK | X_OK) < 0) {
+			bad |= check_line(0, detail, "not readable and writable by this user");
+			continue;
+		}
+		if (stat(dr->spool, &spool) == 0 && spool.st_dev != root.st_dev) {
+			bad |= check_line(0, detail, "its spool is on another filesystem: claims need rename(2)");
+			continue;
+		}
+		check_line(1, detail, NULL);
+	}
+	d = load_plugins(g, &refused);
+	snprintf(detail, sizeof detail, "%zu loaded, %d refused", detect_nplugins(d), refused);
+	bad |= check_line(refused == 0 && detect_nplugins(d) > 0, "plugins", detail);
+
+	if ((token = conf_read_token(&c.dojo)) == NULL || (dojo = dojo_new(&c.dojo, token)) == NULL) {
+		bad |= check_line(0, "token", "see the error above");
+		goto out;
+	}
+	body = dojo_get(dojo, "/api/v2/user_profile/", 1 << 20, &res);
+	if (body == NULL) {
+		snprintf(detail, sizeof detail, "%s%s%s", res.message, res.hint[0] ? "; " : "", res.hint);
+		bad |= check_line(0, "token accepted by the server", detail);
+		dojo_result_release(&res);
+		goto out;
+	} else {
+		cJSON *root = cJSON_Parse(body);
+		const cJSON *u = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "user"),
+		    "username");
+
+		snprintf(detail, sizeof detail, "user %s", cJSON_IsString(u) ? u->valuestring : "?");
+		check_line(1, "token accepted by the server", detail);
+		cJSON_Delete(root);
+		free(body);
+		dojo_result_release(&res);
+	}
+	body = dojo_get(dojo, "/api/v2/oa3/schema/?format=json", 64u << 20, &res);
+	if (body == NULL) {
+		bad |= check_line(0, "server version", res.message);
+	} else {
+		cJSON *root = cJSON_Parse(body);
+		const cJSON *ver = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "info"),
+		    "version");
+		const cJSON *en = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "components"),
+		    "schemas"), "ReImportScanRequest"), "properties"), "scan_type"), "enum");
+		struct strbuf missing = STRBUF_INIT;
+
+		snprintf(detail, sizeof detail, "DefectDojo %s (dojobridge's lists are from %s)",
+		    cJSON_IsString(ver) ? ver->valuestring : "unknown", scantypes_dojo_version);
+		check_line(cJSON_IsString(ver), "server version", detail);
+		for (size_t i = 0; cJSON_IsArray(en) && i < detect_nplugins(d); i++) {
+			const struct dojobridge_plugin *p = detect_plugin(d, i);
+
+			for (size_t k = 0; p->scan_types[k].name; k++) {
+				const cJSON *it;
+				int found = 0;
+
+				cJSON_ArrayForEach(it, en)
+					if (cJSON_IsString(it) && strcmp(it->valuestring, p->scan_types[k].name) == 0)
+						found = 1;
+				if (!found)
+					strbuf_addf(&missing, "%s\"%s\" (%s)", missing.len ? ", " : "",
+					    p->scan_types[k].name, p->name);
+			}
+		}
+		if (!cJSON_IsArray(en))
+			bad |= check_line(0, "scan types known to the server", "the schema has no scan_type list");
+		else
+			bad |= check_line(missing.len == 0, "scan types known to the server",
+			    missing.len ? missing.buf : "all plugin scan types");
+		strbuf_release(&missing);
+		cJSON_Delete(root);
+		free(body);
+	}
+	dojo_result_release(&res);
+out:
+	dojo_free(dojo);
+	if (token) {
+		explicit_bzero(token, strlen(token));
+		free(token);
+	}
+	detect_free(d);
+	conf_release(&c);
+	return bad ? 1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct globals g = { SYSCONFDIR "/dojobridge/conf.d", NULL, "" };
+	enum log_level verbosity = LOG_LEVEL_INFO;
+	struct rlimit nocore = { 0, 0 };
+	char exe[PATH_MAX];
+	ssize_t n;
+	int i, rc;
+
+	/* The daemon holds a token: never let it land in a core file. */
+	setrlimit(RLIMIT_CORE, &nocore);
+	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
+		exe[n] = '\0';
+		if (strrchr(exe, '/') != NULL)
+			*strrchr(exe, '/') = '\0';
+		snprintf(g.exe_dir, sizeof g.exe_dir, "%s", exe);
+	}
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) {
+			if (++i == argc)
+				return usage_error("%s needs a directory", a);
+			g.confdir = argv[i];
+		} else if (strncmp(a, "--config=", 9) == 0) {
+			g.confdir = a + 9;
+		} else if (strcmp(a, "--plugin-dir") == 0) {
+			if (++i == argc)
+				return usage_error("%s needs a directory", a);
+			g.plugin_path = argv[i];
+		} else if (strncmp(a, "--plugin-dir=", 13) == 0) {
+			g.plugin_path = a + 13;
+		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+			verbosity = LOG_LEVEL_DEBUG;
+		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			verbosity = LOG_LEVEL_WARN;
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage_text, stdout);
+			return 0;
+		} else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0) {
+			printf("dojobridge %s (plugin ABI %d.%d, DefectDojo %s scan types)\n",
+			    DOJOBRIDGE_VERSION, DOJOBRIDGE_ABI_MAJOR, DOJOBRIDGE_ABI_MINOR,
+			    scantypes_dojo_version);
+			return 0;
+		} else {
+			return usage_error("unknown option %s", a);
+		}
+	}
+	if (i == argc)
+		return usage_error("%s", "no command given");
+	log_init("dojobridge", 0, verbosity);
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		fatalx("cannot initialise libcurl");
+
+	if (strcmp(argv[i], "once") == 0)
+		rc = cmd_once(&g, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "detect") == 0)
+		rc = cmd_detect(&g, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "plan") == 0)
+		rc = cmd_plan(&g, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "check") == 0)
+		rc = cmd_check(&g, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "plugins") == 0)
+		rc = cmd_plugins(&g, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "help") == 0) {
+		fputs(usage_text, stdout);
+		rc = 0;
+	} else
+		rc = usage_error("unknown command %s", argv[i]);
+	curl_global_cleanup();
+	return rc;
+}

@@ -1,0 +1,583 @@
+/*
+ * The on-disk spool: claims by rename, durable job records, and the moves
+ * to done/ and failed/ (layout and invariants in spool.h).  Every write
+ * that must survive a crash is temp file, fsync, rename, fsync(dir).
+ */
+#include "spool.h"
+#include "log.h"
+#include "strbuf.h"
+#include "xmem.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int
+open_subdir(int dirfd, const char *name, const char *spool)
+{
+	int fd;
+
+	if (mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST) {
+		log_error("spool: %s/%s: mkdir", spool, name);
+		return -1;
+	}
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		log_error("spool: %s/%s", spool, name);
+	return fd;
+}
+
+static int
+mkdir_p(const char *path)
+{
+	char buf[PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n >= sizeof buf)
+		return -1;
+	memcpy(buf, path, n + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+int
+spool_open(struct spool *s, const char *path)
+{
+	memset(s, 0, sizeof *s);
+	s->dirfd = s->tmpfd = s->queuefd = s->donefd = s->failedfd = -1;
+	s->path = xstrdup(path);
+	if (gethostname(s->host, sizeof s->host) < 0 || s->host[0] == '\0')
+		snprintf(s->host, sizeof s->host, "localhost");
+	/* The host name goes into file names: keep it to safe characters. */
+	for (char *p = s->host; *p; p++)
+		if (*p == '/' || *p == '.' || (unsigned char)*p < 0x20)
+			*p = '_';
+	if (mkdir_p(path) < 0) {
+		log_error("spool: %s: mkdir", path);
+		goto fail;
+	}
+	s->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->dirfd < 0) {
+		log_error("spool: %s", path);
+		goto fail;
+	}
+	if ((s->tmpfd = open_subdir(s->dirfd, "tmp", path)) < 0 ||
+	    (s->queuefd = open_subdir(s->dirfd, "queue", path)) < 0 ||
+	    (s->donefd = open_subdir(s->dirfd, "done", path)) < 0 ||
+	    (s->failedfd = open_subdir(s->dirfd, "failed", path)) < 0)
+		goto fail;
+	return 0;
+fail:
+	spool_release(s);
+	return -1;
+}
+
+void
+spool_release(struct spool *s)
+{
+	int *fds[] = { &s->dirfd, &s->tmpfd, &s->queuefd, &s->donefd, &s->failedfd };
+
+	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+	free(s->path);
+	s->path = NULL;
+}
+
+static int
+fsync_dir(int dirfd)
+{
+	/* A directory fsync makes renames and creations in it durable. */
+	return fsync(dirfd);
+}
+
+/* Write data as dirfd/name durably: temp name, fsync, rename, fsync(dir). */
+static int
+write_durable(int dirfd, const char *name, const char *data, size_t len)
+{
+	char tmp[NAME_MAX + 1];
+	ssize_t n;
+	size_t off = 0;
+	int fd;
+
+	snprintf(tmp, sizeof tmp, ".%s.tmp", name);
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	while (off < len) {
+		n = write(fd, data + off, len - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += (size_t)n;
+	}
+	/* A failed fsync means this copy is bad; the caller keeps the original. */
+	if (fsync(fd) < 0)
+		goto fail;
+	close(fd);
+	if (renameat(dirfd, tmp, dirfd, name) < 0) {
+		unlinkat(dirfd, tmp, 0);
+		return -1;
+	}
+	return fsync_dir(dirfd);
+fail:
+	close(fd);
+	unlinkat(dirfd, tmp, 0);
+	return -1;
+}
+
+static char *
+job_json(const struct job *j)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, "{\"id\":");
+	strbuf_add_json(&sb, j->id);
+	strbuf_addstr(&sb, ",\"drop\":");
+	strbuf_add_json(&sb, j->drop);
+	strbuf_addstr(&sb, ",\"origin\":");
+	strbuf_add_json(&sb, j->origin);
+	strbuf_addstr(&sb, ",\"name\":");
+	strbuf_add_json(&sb, j->name);
+	strbuf_addf(&sb, ",\"size\":%lld,\"mtime\":%lld,\"claimed\":%lld,\"attempts\":%d,"
+	    "\"sidecar\":%s}\n", j->size, (long long)j->mtime, (long long)j->claimed, j->attempts,
+	    j->has_sidecar ? "true" : "false");
+	return strbuf_detach(&sb);
+}
+
+static int
+job_load(int jobdirfd, struct job *j)
+{
+	char buf[16384];
+	ssize_t n;
+	int fd;
+	cJSON *root;
+	const cJSON *v;
+
+	fd = openat(jobdirfd, "job.json", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf);
+	close(fd);
+	if (n <= 0 || (size_t)n == sizeof buf)
+		return -1;
+	root = cJSON_ParseWithLength(buf, (size_t)n);
+	if (root == NULL)
+		return -1;
+#define STR(key, slot) do { v = cJSON_GetObjectItemCaseSensitive(root, key); \
+	slot = xstrdup(cJSON_IsString(v) ? v->valuestring : "?"); } while (0)
+#define NUM(key) (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(root, key)) ? v->valuedouble : 0)
+	STR("drop", j->drop);
+	STR("origin", j->origin);
+	STR("name", j->name);
+	j->size = (long long)NUM("size");
+	j->mtime = (time_t)NUM("mtime");
+	j->claimed = (time_t)NUM("claimed");
+	j->attempts = (int)NUM("attempts");
+	j->has_sidecar = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "sidecar"));
+#undef STR
+#undef NUM
+	cJSON_Delete(root);
+	return 0;
+}
+
+void
+spool_job_release(struct job *j)
+{
+	free(j->drop);
+	free(j->origin);
+	free(j->name);
+	memset(j, 0, sizeof *j);
+}
+
+static void
+new_id(struct spool *s, char *id, size_t idlen)
+{
+	struct timespec ts;
+	struct tm tm;
+	char when[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof when, "%Y%m%dT%H%M%S", &tm);
+	snprintf(id, idlen, "%s.%06ldZ.%s.%ld.%u", when, ts.tv_nsec / 1000, s->host, (long)getpid(),
+	    s->seq++);
+}
+
+static int
+remove_tree_at(int parentfd, const char *name)
+{
+	int fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d;
+	struct dirent *e;
+
+	if (fd < 0)
+		return unlinkat(parentfd, name, 0);
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (e->d_type == DT_DIR)
+			remove_tree_at(dirfd(d), e->d_name);
+		else
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+	return unlinkat(parentfd, name, AT_REMOVEDIR);
+}
+
+int
+spool_recover(struct spool *s)
+{
+	int fd = dup(s->tmpfd), recovered = 0;
+	DIR *d;
+	struct dirent *e;
+
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return log_error("spool: %s/tmp", s->path);
+	}
+	rewinddir(d);
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+		char path[NAME_MAX + 16];
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/report", e->d_name);
+		if (fstatat(s->tmpfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			/* The claim rename happened: finish it. */
+			if (renameat(s->tmpfd, e->d_name, s->queuefd, e->d_name) == 0) {
+				log_info("spool: recovered interrupted claim %s", e->d_name);
+				recovered++;
+			} else {
+				log_warn("spool: %s/tmp/%s: cannot move to queue", s->path, e->d_name);
+			}
+		} else {
+			/* The claim never took the report: nothing but our own record to drop. */
+			remove_tree_at(s->tmpfd, e->d_name);
+		}
+	}
+	closedir(d);
+	fsync_dir(s->tmpfd);
+	fsync_dir(s->queuefd);
+	return recovered;
+}
+
+int
+spool_claim(struct spool *s, const char *drop, int srcdirfd, const char *srcname,
+    const char *origin, const struct stat *st, struct job *job)
+{
+	char sidecar[NAME_MAX + 16];
+	char *json = NULL;
+	int jobfd = -1, rc = -1;
+
+	memset(job, 0, sizeof *job);
+	new_id(s, job->id, sizeof job->id);
+	job->drop = xstrdup(drop);
+	job->origin = xstrdup(origin);
+	job->name = xstrdup(srcname);
+	job->size = (long long)st->st_size;
+	job->mtime = st->st_mtime;
+	job->claimed = time(NULL);
+	snprintf(sidecar, sizeof sidecar, "%s.dojo.json", srcname);
+	job->has_sidecar = strlen(srcname) + 10 <= NAME_MAX &&
+	    faccessat(srcdirfd, sidecar, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+
+	if (mkdirat(s->tmpfd, job->id, 0700) < 0) {
+		log_error("spool: %s/tmp/%s: mkdir", s->path, job->id);
+		goto out;
+	}
+	jobfd = openat(s->tmpfd, job->id, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	json = job_json(job);
+	if (jobfd < 0 || write_durable(jobfd, "job.json", json, strlen(json)) < 0 ||
+	    fsync_dir(s->tmpfd) < 0) {
+		log_error("spool: %s/tmp/%s/job.json", s->path, job->id);
+		goto undo;
+	}
+	/* The claim itself: exactly one renamer wins. */
+	if (renameat(srcdirfd, srcname, jobfd, "report") < 0) {
+		if (errno == ENOENT) {
+			rc = 1;
+			goto undo;
+		}
+		log_error("spool: claim %s", origin);
+		goto undo;
+	}
+	if (job->has_sidecar && renameat(srcdirfd, sidecar, jobfd, "sidecar.json") < 0)
+		job->has_sidecar = 0;	/* it went away meanwhile; job.json says so below */
+	if (!job->has_sidecar) {
+		free(json);
+		json = job_json(job);
+		write_durable(jobfd, "job.json", json, strlen(json));
+	}
+	fsync_dir(jobfd);
+	fsync_dir(srcdirfd);
+	if (renameat(s->tmpfd, job->id, s->queuefd, job->id) < 0) {
+		/* spool_recover finishes this on the next start. */
+		log_error("spool: %s/tmp/%s: move to queue", s->path, job->id);
+		goto out;
+	}
+	fsync_dir(s->tmpfd);
+	fsync_dir(s->queuefd);
+	rc = 0;
+	goto out;
+undo:
+	remove_tree_at(s->tmpfd, job->id);
+out:
+	if (jobfd >= 0)
+		close(jobfd);
+	free(json);
+	if (rc != 0)
+		spool_job_release(job);
+	return rc;
+}
+
+static int
+by_mtime(const void *a, const void *b)
+{
+	const struct job *x = a, *y = b;
+
+	if (x->mtime != y->mtime)
+		return x->mtime < y->mtime ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+int
+spool_queue(struct spool *s, struct job **jobs, size_t *njobs)
+{
+	int fd = dup(s->queuefd);
+	DIR *d;
+	struct dirent *e;
+	size_t n = 0, cap = 0;
+	struct job *v = NULL;
+
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return log_error("spool: %s/queue", s->path);
+	}
+	rewinddir(d);
+	while ((e = readdir(d)) != NULL) {
+		int jfd;
+
+		if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof v->id)
+			continue;
+		jfd = openat(s->queuefd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (jfd < 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		memset(&v[n], 0, sizeof v[n]);
+		if (job_load(jfd, &v[n]) == 0) {
+			snprintf(v[n].id, sizeof v[n].id, "%s", e->d_name);
+			n++;
+		} else {
+			spool_job_release(&v[n]);
+			log_warnx("spool: %s/queue/%s has no readable job.json; left alone", s->path, e->d_name);
+		}
+		close(jfd);
+	}
+	closedir(d);
+	qsort(v, n, sizeof *v, by_mtime);
+	*jobs = v;
+	*njobs = n;
+	return 0;
+}
+
+void
+spool_jobs_free(struct job *jobs, size_t njobs)
+{
+	for (size_t i = 0; i < njobs; i++)
+		spool_job_release(&jobs[i]);
+	free(jobs);
+}
+
+static int
+open_in_job(struct spool *s, const struct job *j, const char *name, int flags)
+{
+	char path[sizeof j->id + 32];
+
+	snprintf(path, sizeof path, "%s/%s", j->id, name);
+	return openat(s->queuefd, path, flags | O_NOFOLLOW | O_CLOEXEC);
+}
+
+int
+spool_open_report(struct spool *s, const struct job *j, struct stat *st, char *err,
+    size_t errlen)
+{
+	/* O_NONBLOCK: a FIFO dropped as a report must not hang us. */
+	int fd = open_in_job(s, j, "report", O_RDONLY | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0) {
+		if (errno == ELOOP)
+			snprintf(err, errlen, "it is a symbolic link, which dojobridge never follows");
+		else
+			snprintf(err, errlen, "cannot open it: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+		snprintf(err, errlen, "it is not a regular file (%s)",
+		    S_ISFIFO(st->st_mode) ? "a FIFO" : S_ISSOCK(st->st_mode) ? "a socket" :
+		    S_ISDIR(st->st_mode) ? "a directory" : S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) ?
+		    "a device" : "unknown type");
+		close(fd);
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+int
+spool_open_sidecar(struct spool *s, const struct job *j)
+{
+	if (!j->has_sidecar) {
+		errno = ENOENT;
+		return -1;
+	}
+	return open_in_job(s, j, "sidecar.json", O_RDONLY | O_NONBLOCK);
+}
+
+int
+spool_count_attempt(struct spool *s, struct job *j)
+{
+	int fd = openat(s->queuefd, j->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	char *json;
+	int rc;
+
+	if (fd < 0)
+		return log_error("spool: %s/queue/%s", s->path, j->id);
+	j->attempts++;
+	json = job_json(j);
+	rc = write_durable(fd, "job.json", json, strlen(json));
+	if (rc < 0)
+		log_error("spool: %s/queue/%s/job.json", s->path, j->id);
+	free(json);
+	close(fd);
+	return rc;
+}
+
+int
+spool_finish(struct spool *s, const struct job *j, enum spool_end end, const char *error_json)
+{
+	int destfd = end == SPOOL_FAILED ? s->failedfd : s->donefd;
+
+	if (end == SPOOL_FAILED && error_json != NULL) {
+		int fd = openat(s->queuefd, j->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+		if (fd < 0 || write_durable(fd, "error.json", error_json, strlen(error_json)) < 0) {
+			if (fd >= 0)
+				close(fd);
+			return log_error("spool: %s/queue/%s/error.json", s->path, j->id);
+		}
+		close(fd);
+	}
+	if (end == SPOOL_DELETE) {
+		if (remove_tree_at(s->queuefd, j->id) < 0)
+			return log_error("spool: %s/queue/%s: remove", s->path, j->id);
+		fsync_dir(s->queuefd);
+		return 0;
+	}
+	if (renameat(s->queuefd, j->id, destfd, j->id) < 0)
+		return log_error("spool: %s/queue/%s: move to %s", s->path, j->id,
+		    end == SPOOL_FAILED ? "failed" : "done");
+	fsync_dir(destfd);
+	fsync_dir(s->queuefd);
+	return 0;
+}
+
+int
+spool_receipt(struct spool *s, const char *line)
+{
+	int fd = openat(s->dirfd, "receipts.jsonl", O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	struct strbuf sb = STRBUF_INIT;
+	int rc = 0;
+
+	if (fd < 0)
+		return log_error("spool: %s/receipts.jsonl", s->path);
+	strbuf_addstr(&sb, line);
+	strbuf_addch(&sb, '\n');
+	/* One write(2) per line: O_APPEND keeps concurrent writers' lines whole. */
+	if (write(fd, sb.buf, sb.len) != (ssize_t)sb.len || fsync(fd) < 0)
+		rc = log_error("spool: %s/receipts.jsonl", s->path);
+	close(fd);
+	strbuf_release(&sb);
+	return rc;
+}
+
+int
+spool_prune(struct spool *s, int days, time_t now)
+{
+	int fd = dup(s->donefd), pruned = 0;
+	DIR *d;
+	struct dirent *e;
+
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	rewinddir(d);
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (e->d_name[0] == '.' || fstatat(s->donefd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (st.st_mtime < now - (time_t)days * 86400 && remove_tree_at(s->donefd, e->d_name) == 0)
+			pruned++;
+	}
+	closedir(d);
+	return pruned;
+}
+
+static size_t
+count_dir(int dirfd)
+{
+	int fd = dup(dirfd);
+	DIR *d;
+	struct dirent *e;
+	size_t n = 0;
+
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	rewinddir(d);
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+void
+spool_counts(struct spool *s, size_t *queued, size_t *done, size_t *failed)
+{
+	*queued = count_dir(s->queuefd);
+	*done = count_dir(s->donefd);
+	*failed = count_dir(s->failedfd);
+}
