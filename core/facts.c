@@ -240,6 +240,55 @@ add_attr(struct facts *f, const char *name, const char *value)
 		f->attrs.v[--f->attrs.n] = NULL;
 }
 
+/* The same facts as read_xml() from a partial tree, for a document broken early. */
+static void
+read_root_node(struct facts *f, xmlNodePtr root)
+{
+	char qname[FACTS_MAX_NAME + 1], value[FACTS_MAX_VALUE + 1];
+	xmlNsPtr ns;
+	xmlAttrPtr a;
+	xmlNodePtr c;
+	const char *s;
+
+	s = (const char *)root->name;
+	f->pub.xml_root = store_str(f, s != NULL ? s : "", s != NULL ? utf8_cut(s, FACTS_MAX_NAME) : 0);
+	s = root->ns != NULL && root->ns->href != NULL ? (const char *)root->ns->href : "";
+	f->pub.xml_ns = store_str(f, s, utf8_cut(s, FACTS_MAX_VALUE));
+	for (ns = root->nsDef; ns != NULL; ns = ns->next) {
+		if (ns->prefix != NULL)
+			snprintf(qname, sizeof(qname), "xmlns:%s", (const char *)ns->prefix);
+		else
+			snprintf(qname, sizeof(qname), "xmlns");
+		add_attr(f, qname, ns->href != NULL ? (const char *)ns->href : "");
+	}
+	for (a = root->properties; a != NULL; a = a->next) {
+		size_t len = 0;
+
+		if (a->ns != NULL && a->ns->prefix != NULL)
+			snprintf(qname, sizeof(qname), "%s:%s", (const char *)a->ns->prefix,
+			    (const char *)a->name);
+		else
+			snprintf(qname, sizeof(qname), "%s", (const char *)a->name);
+		/* Text children only: an entity reference is never expanded. */
+		value[0] = '\0';
+		for (c = a->children; c != NULL; c = c->next) {
+			size_t n;
+
+			if (c->type != XML_TEXT_NODE || c->content == NULL)
+				continue;
+			n = utf8_cut((const char *)c->content, FACTS_MAX_VALUE - len);
+			memcpy(value + len, c->content, n);
+			len += n;
+			value[len] = '\0';
+		}
+		add_attr(f, qname, value);
+	}
+	for (c = root->children; c != NULL && f->children.n < FACTS_MAX_CHILDREN; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && c->name != NULL &&
+		    strlen((const char *)c->name) <= FACTS_MAX_NAME)
+			list_add(f, &f->children, (const char *)c->name, strlen((const char *)c->name));
+}
+
 /*
  * Read the root element and the local names of its first children, within
  * FACTS_XML_LIMIT bytes.  Return 0 when a root element was read.
@@ -260,8 +309,20 @@ read_xml(struct facts *f, int fd, const char *name)
 	    xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT)
 		;
 	if (ret != 1) {
+		/*
+		 * The reader parses 512 bytes at a time and reports nothing of
+		 * a chunk that holds an error, even a root start tag before
+		 * it; the partial tree still has that root.
+		 */
+		xmlDocPtr doc = xmlTextReaderCurrentDoc(r);
+		xmlNodePtr root = doc != NULL ? xmlDocGetRootElement(doc) : NULL;
+
+		if (root != NULL)
+			read_root_node(f, root);
 		xmlFreeTextReader(r);
-		return -1;
+		if (doc != NULL)
+			xmlFreeDoc(doc);
+		return root != NULL ? 0 : -1;
 	}
 
 	s = (const char *)xmlTextReaderConstLocalName(r);
