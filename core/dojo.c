@@ -32,6 +32,15 @@ struct dojo {
 	CURL *easy;
 	char *base;			/* url without trailing slash */
 	struct curl_slist *headers;	/* holds the Authorization header */
+	long idle_ms;
+};
+
+/* Tracks when a byte last moved, for the idle timeout. */
+struct activity {
+	struct timespec last;
+	curl_off_t ul, dl;
+	long idle_ms;
+	int expired;
 };
 
 struct answer {
@@ -44,6 +53,7 @@ struct upload_src {
 	int fd;
 	uint64_t off;
 	uint64_t size;
+	int shrank;
 };
 
 int
@@ -114,9 +124,12 @@ dojo_new(const struct conf_dojo *cfg, const char *token)
 	curl_easy_setopt(d->easy, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(d->easy, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(d->easy, CURLOPT_CONNECTTIMEOUT_MS, cfg->connect_timeout_ms);
-	/* No total timeout: a big import may take minutes; give up only when nothing moves. */
-	curl_easy_setopt(d->easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(d->easy, CURLOPT_LOW_SPEED_TIME, cfg->idle_timeout_ms / 1000);
+	/*
+	 * No total timeout: a big import may take minutes.  Give up only when
+	 * nothing moves for idle_timeout (curl's low-speed check averages over
+	 * a window, so it cannot say "idle for exactly N s").
+	 */
+	d->idle_ms = cfg->idle_timeout_ms;
 	if (cfg->ca_file)
 		curl_easy_setopt(d->easy, CURLOPT_CAINFO, cfg->ca_file);
 	if (cfg->client_cert)
@@ -176,8 +189,10 @@ upload_read(char *buf, size_t size, size_t nitems, void *arg)
 	if (want > src->size - src->off)
 		want = (size_t)(src->size - src->off);
 	n = pread(src->fd, buf, want, (off_t)src->off);
-	if (n <= 0)
+	if (n <= 0) {
+		src->shrank = 1;
 		return CURL_READFUNC_ABORT;	/* the report shrank or vanished: never send half */
+	}
 	src->off += (uint64_t)n;
 	return (size_t)n;
 }
@@ -191,6 +206,28 @@ upload_seek(void *arg, curl_off_t offset, int origin)
 		return CURL_SEEKFUNC_CANTSEEK;
 	src->off = (uint64_t)offset;
 	return CURL_SEEKFUNC_OK;
+}
+
+static int
+on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct activity *a = arg;
+	struct timespec now;
+
+	(void)dltotal;
+	(void)ultotal;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (dlnow != a->dl || ulnow != a->ul) {
+		a->dl = dlnow;
+		a->ul = ulnow;
+		a->last = now;
+		return 0;
+	}
+	if ((now.tv_sec - a->last.tv_sec) * 1000 + (now.tv_nsec - a->last.tv_nsec) / 1000000 > a->idle_ms) {
+		a->expired = 1;
+		return 1;
+	}
+	return 0;
 }
 
 /* Strip a Python list repr "['a', 'b']" down to its text "a; b". */
@@ -387,17 +424,22 @@ set_body(struct dojo_result *res, const struct strbuf *body)
 
 /* Run the prepared easy handle; classify transport errors and HTTP answers. */
 static void
-perform(struct dojo *d, struct answer *a, struct dojo_result *res)
+perform(struct dojo *d, struct answer *a, const struct upload_src *src, struct dojo_result *res)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct timespec t0, t1;
+	struct activity act = { { 0, 0 }, -1, -1, d->idle_ms, 0 };
 	CURLcode rc;
 	curl_off_t retry_after = 0;
 
 	curl_easy_setopt(d->easy, CURLOPT_ERRORBUFFER, errbuf);
 	curl_easy_setopt(d->easy, CURLOPT_WRITEFUNCTION, answer_write);
 	curl_easy_setopt(d->easy, CURLOPT_WRITEDATA, a);
+	curl_easy_setopt(d->easy, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(d->easy, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(d->easy, CURLOPT_XFERINFODATA, &act);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	act.last = t0;
 	rc = curl_easy_perform(d->easy);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	res->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -416,18 +458,25 @@ perform(struct dojo *d, struct answer *a, struct dojo_result *res)
 		/* No usable answer: the network, TLS, or the server dropping us. */
 		res->status = 0;
 		res->outcome = DOJO_RETRY;
-		snprintf(res->message, sizeof res->message, "cannot reach DefectDojo at %s: %s", d->base,
-		    errbuf[0] ? errbuf : curl_easy_strerror(rc));
+		if (act.expired)
+			snprintf(res->message, sizeof res->message, "no answer from DefectDojo at %s: nothing "
+			    "moved for idle_timeout (%ld s)", d->base, d->idle_ms / 1000);
+		else if (src != NULL && src->shrank)
+			snprintf(res->message, sizeof res->message, "the report shrank while it was being sent");
+		else
+			snprintf(res->message, sizeof res->message, "cannot reach DefectDojo at %s: %s", d->base,
+			    errbuf[0] ? errbuf : curl_easy_strerror(rc));
 		if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
 		    rc == CURLE_SSL_CONNECT_ERROR)
 			snprintf(res->hint, sizeof res->hint, "TLS verification failed: if the server uses a "
 			    "private CA, set [dojo] ca_file to it");
-		else if (rc == CURLE_ABORTED_BY_CALLBACK || rc == CURLE_READ_ERROR)
-			snprintf(res->hint, sizeof res->hint, "the report changed size while it was sent");
+		else if (src != NULL && src->shrank)
+			snprintf(res->hint, sizeof res->hint, "a report must not change once dropped: write it "
+			    "under a temporary name and rename it into the folder");
 		else
 			snprintf(res->hint, sizeof res->hint, "the report stays queued and is sent when the "
 			    "server can be reached");
-		if (rc == CURLE_READ_ERROR || rc == CURLE_ABORTED_BY_CALLBACK)
+		if (src != NULL && src->shrank)
 			res->outcome = DOJO_FAILED;
 		return;
 	}
@@ -512,7 +561,7 @@ int
 dojo_reimport(struct dojo *d, const struct form *form, int fd, uint64_t size,
     struct dojo_result *res)
 {
-	struct upload_src src = { fd, 0, size };
+	struct upload_src src = { fd, 0, size, 0 };
 	struct answer a = { STRBUF_INIT, ANSWER_MAX, 0 };
 	curl_mime *mime;
 	curl_mimepart *part;
@@ -535,7 +584,7 @@ dojo_reimport(struct dojo *d, const struct form *form, int fd, uint64_t size,
 	curl_easy_setopt(d->easy, CURLOPT_URL, url);
 	curl_easy_setopt(d->easy, CURLOPT_HTTPHEADER, d->headers);
 	curl_easy_setopt(d->easy, CURLOPT_MIMEPOST, mime);
-	perform(d, &a, res);
+	perform(d, &a, &src, res);
 	if (res->outcome == DOJO_IMPORTED)
 		read_import_answer(res, &a.body);
 	curl_easy_setopt(d->easy, CURLOPT_MIMEPOST, NULL);
@@ -556,7 +605,7 @@ dojo_get(struct dojo *d, const char *path, size_t maxbytes, struct dojo_result *
 	curl_easy_setopt(d->easy, CURLOPT_URL, url);
 	curl_easy_setopt(d->easy, CURLOPT_HTTPHEADER, d->headers);
 	curl_easy_setopt(d->easy, CURLOPT_HTTPGET, 1L);
-	perform(d, &a, res);
+	perform(d, &a, NULL, res);
 	if (res->outcome == DOJO_IMPORTED && res->status == 200) {
 		out = strbuf_detach(&a.body);
 		snprintf(res->message, sizeof res->message, "HTTP 200");

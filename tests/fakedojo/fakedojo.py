@@ -17,6 +17,7 @@ import argparse
 import base64
 import binascii
 import collections
+import contextlib
 import csv
 import datetime
 import hashlib
@@ -676,7 +677,7 @@ def parse_form(content_type, buf):
         raise detail_error(415, f'Unsupported media type "{content_type or ""}" in request.')
     main, params = parse_header_params(content_type)
     if not main.startswith("multipart/"):
-        raise detail_error(400, f"Multipart form parse error - Invalid Content-Type: {main}")
+        raise detail_error(400, f"Multipart form parse error - Invalid Content-Type: {content_type}")
     boundary = params.get("boundary")
     if not boundary or not re.fullmatch(r"[ -~]{0,200}[!-~]", boundary):
         raise detail_error(400, f"Multipart form parse error - Invalid boundary in multipart: {boundary}")
@@ -764,9 +765,11 @@ def form_value(field, form):
         values = form.getlist(field.name)
         if values:
             return values
-        indexed = sorted((int(m.group(1)), v) for n, v in form.fields
-                         if (m := re.fullmatch(re.escape(field.name) + r"\[([0-9]+)\]", n)))
-        return [v for _, v in indexed] or EMPTY
+        indexed = {}
+        for name, value in form.fields:
+            if m := re.fullmatch(re.escape(field.name) + r"\[([0-9]+)\]", name):
+                indexed[int(m.group(1))] = value
+        return [indexed[i] for i in sorted(indexed)] or EMPTY
     if not form.has(field.name):
         return field.empty_html()
     value = form.last(field.name)
@@ -831,7 +834,7 @@ class Store:
         across restarts; only a hash of each token is stored."""
         now = utc_now_iso()
         self.db.execute("UPDATE users SET token_sha256 = NULL")
-        for token, role in tokens:
+        for token, role in dict(reversed(tokens)).items():  # the first role given wins
             digest = hashlib.sha256(token.encode()).hexdigest()
             row = self.one("SELECT id FROM users WHERE role = ? AND token_sha256 IS NULL "
                            "ORDER BY id LIMIT 1", role)
@@ -964,11 +967,12 @@ def authenticate(header, store, refuse_token):
         elif len(parts) > 2:
             msg = "Invalid basic header. Credentials string should not contain spaces."
         else:
-            try:
-                base64.b64decode(parts[1], validate=True).decode("utf-8").split(":", 1)[1]
-                msg = "Invalid username/password."  # no user here has a password
-            except (binascii.Error, UnicodeDecodeError, IndexError):
+            decoded = base64.b64decode(parts[1] + b"==") if re.fullmatch(rb"[A-Za-z0-9+/=]*", parts[1]) else None
+            text = decoded.decode("utf-8", "replace") if decoded is not None else ""
+            if decoded is None or ":" not in text:
                 msg = "Invalid basic header. Credentials not correctly base64 encoded."
+            else:
+                msg = "Invalid username/password."  # no user here has a password
         return Auth(f"scheme:{keyword}", keyword, error=msg)
     if keyword.lower() != "token":
         return Auth(f"scheme:{keyword}", keyword)  # ignored, so unauthenticated
@@ -1255,13 +1259,15 @@ class Dojo:
             test = st.test(data.get("test"), data.get("test_title"), data["scan_type"], engagement)
             if test is None and not data.get("auto_create_context"):
                 raise detail_error(404, "A test could not be found!")
+        flags = finding_flags(data, form)
         if test is None:
-            engagement = self.get_or_create_engagement(data)
-            test_id = self.import_scan(data, engagement, environment, kind == "import")
+            engagement = self.get_or_create_engagement(data, user["id"])
+            # A reimport that finds no test imports, but never closes old findings.
+            test_id = self.import_scan(data, engagement, environment, flags, kind == "import")
             statistics = {"after": st.statistics("test = ?", test_id)}
         else:
             test_id = test["id"]
-            statistics = self.reimport_scan(data, test)
+            statistics = self.reimport_scan(data, test, flags)
         return self.response_body(kind, data, test_id, statistics)
 
     def environment(self, data):
@@ -1272,7 +1278,7 @@ class Dojo:
             raise django_error(f"Environment named {name} does not exist.")
         return name
 
-    def get_or_create_engagement(self, data):
+    def get_or_create_engagement(self, data, user_id):
         st = self.store
         try:
             product = st.product(data.get("product_name"), data.get("product_type_name"))
@@ -1303,7 +1309,7 @@ class Dojo:
             "target_end, lead, deduplication_on_engagement, source_code_management_uri) "
             "VALUES (?,?,?,?,?,?,?,?,?,?)",
             product["id"], name, "CI/CD", "In Progress", 1, self.today.isoformat(), target_end.isoformat(),
-            self.current_user, int(bool(data.get("deduplication_on_engagement"))),
+            user_id, int(bool(data.get("deduplication_on_engagement"))),
             data.get("source_code_management_uri"))
         return st.one("SELECT * FROM engagements WHERE id = ?", eid)
 
@@ -1323,7 +1329,7 @@ class Dojo:
         floor = SEVERITIES.index(data["minimum_severity"])
         return [f for f in findings if SEVERITIES.index(f.severity) >= floor]
 
-    def import_scan(self, data, engagement, environment, close_old):
+    def import_scan(self, data, engagement, environment, flags, close_old):
         st = self.store
         scan_type = data["scan_type"]
         scan_date = data.get("scan_date")
@@ -1348,15 +1354,14 @@ class Dojo:
             report = self.parse(data)
         findings = self.keep(data, report.findings)
         for f in findings:
-            self.add_finding(test_id, f, data, when)
-        if close_old:
+            self.add_finding(test_id, f, data, flags, when)
+        if close_old and data["close_old_findings"]:
             self.close_old_elsewhere(data, engagement, test_id, {f.key for f in findings})
         self.extend_engagement(engagement["id"], scan_date)
         return test_id
 
-    def add_finding(self, test_id, f, data, when):
-        active = data["active"] if "active" in self.initial else True
-        verified = data["verified"] if "verified" in self.initial else False
+    def add_finding(self, test_id, f, data, flags, when):
+        active, verified = flags
         return self.store.insert(
             "INSERT INTO findings(test, hash_code, title, severity, active, verified, is_mitigated, "
             "date, service) VALUES (?,?,?,?,?,?,0,?,?)",
@@ -1390,7 +1395,7 @@ class Dojo:
                 "UPDATE engagements SET target_end = MAX(target_end, ?) "
                 "WHERE id = ? AND engagement_type = 'CI/CD'", (scan_date.isoformat(), engagement_id))
 
-    def reimport_scan(self, data, test):
+    def reimport_scan(self, data, test, flags):
         st = self.store
         test_id = test["id"]
         before = st.statistics("test = ?", test_id)
@@ -1419,12 +1424,13 @@ class Dojo:
                 else:
                     untouched.append(row["id"])
             else:
-                created.append(self.add_finding(test_id, f, data, when))
+                created.append(self.add_finding(test_id, f, data, flags, when))
         closed = []
         if data["close_old_findings"]:
+            keep = matched.union(created)
             closed = [r["id"] for r in st.all(
                 "SELECT id FROM findings WHERE test = ? AND is_mitigated = 0 AND service IS ?",
-                test_id, data.get("service")) if r["id"] not in matched and r["id"] not in created]
+                test_id, data.get("service")) if r["id"] not in keep]
             self.mitigate(closed, data)
         updates = {k: data[k] for k in ("version", "build_id", "commit_hash", "branch_tag") if data.get(k)}
         if data.get("tags"):
@@ -1461,6 +1467,15 @@ class Dojo:
                 value = data[name]
                 body[name] = value.isoformat() if isinstance(value, datetime.date) else value
         return body
+
+
+def finding_flags(data, form):
+    """(active, verified) for new findings: the request's value when the field
+    was sent (the serializer checks initial_data), else the parser's default."""
+    def flag(name, default):
+        value = data.get(name) if form.has(name) else None
+        return default if value is None else value
+    return flag("active", True), flag("verified", False)
 
 
 def check_length(table, name):
@@ -1565,8 +1580,7 @@ def json_response(status, obj, headers=None, content_type="application/json"):
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     body = text.encode("utf-8")
     recorded = obj if len(body) <= RECORD_BODY_LIMIT else f"<{len(body)} bytes omitted>"
-    return Response(status, body, content_type, {"Vary": "Accept, Cookie", "X-Frame-Options": "DENY",
-                                                 **(headers or {})}, recorded)
+    return Response(status, body, content_type, headers, recorded)
 
 
 def nginx_response(status, close=False):
@@ -1609,7 +1623,7 @@ class App:
             return self.control(req)
         if name == "state":
             return self.state()
-        allow = {"Allow": ", ".join(methods + ("OPTIONS",))}
+        allow = {"Allow": ", ".join(methods + (("HEAD",) if "GET" in methods else ()) + ("OPTIONS",))}
         with self.lock:
             try:
                 if auth.error:
@@ -1617,18 +1631,23 @@ class App:
                 if auth.user is None:
                     raise denied("Authentication credentials were not provided.")
                 if name == "upload":
-                    form = parse_form(req.headers.get("Content-Type"), req.body)
+                    # The permission class is the first to touch request.data.
+                    if req.form_error:
+                        raise req.form_error
                     kind = "reimport" if req.path == "/api/v2/reimport-scan/" else "import"
-                    self.dojo.current_user = auth.user["id"]
-                    self.dojo.initial = set(form.names())
-                    body = self.dojo.upload(kind, req.method, auth.user, form)
+                    body = self.dojo.upload(kind, req.method, auth.user, req.form)
                     return json_response(201, body, allow)
                 if req.method not in methods and not (req.method == "HEAD" and "GET" in methods):
                     raise detail_error(405, f'Method "{req.method}" not allowed.')
                 return getattr(self, name)(req, auth.user, allow)
             except ApiError as e:
                 return json_response(e.status, e.body, allow)
+            except Exception:  # as Django would: log it, answer 500
+                log("request failed:\n" + traceback.format_exc().rstrip())
+                return json_response(500, server_error().body, allow)
             finally:
+                # No transaction spans a request: whatever was written stays,
+                # as DefectDojo keeps what it created before a failure.
                 self.store.db.commit()
 
     def root(self, req, user, allow):
@@ -1704,10 +1723,20 @@ def positive_int(value, strict):
 
 
 class Request:
-    def __init__(self, method, target, headers, body):
+    def __init__(self, method, target, headers):
         parts = urllib.parse.urlsplit(target)
         self.method, self.path, self.query = method, parts.path, parts.query
-        self.headers, self.body = headers, body
+        self.headers = headers
+        self.body = b""
+        self.form = Form()
+        self.form_error = None
+
+    def read_form(self):
+        """Parse the body once: the app needs it for uploads, the record for all."""
+        try:
+            self.form = parse_form(self.headers.get("Content-Type"), self.body)
+        except ApiError as e:
+            self.form_error = e
 
     def base_url(self):
         return "http://" + (self.headers.get("Host") or "localhost")
@@ -1722,20 +1751,17 @@ class Recorder:
         self.seq = 0
 
     def write(self, req, auth, form, status, recorded, fault):
-        if self.file is None:
-            return
+        if self.file is None or req.path.startswith("/__fakedojo__/"):
+            return  # the control endpoints belong to the test, not to the client under test
         headers = {}
         for name, value in req.headers.items():
             name = name.lower()
             if name == "authorization":
                 value = auth.shown
             headers[name] = value if name not in headers else f"{headers[name]}, {value}"
-        fields, files = {}, {}
-        for name, value in form.fields:
-            add_multi(fields, name, value)
-        for name, upload in form.files:
-            add_multi(files, name, {"filename": upload.filename, "size": upload.size,
-                                    "sha256": upload.sha256(), "content_type": upload.content_type})
+        fields = collapse(form.fields)
+        files = collapse((name, {"filename": f.filename, "size": f.size, "sha256": f.sha256(),
+                                 "content_type": f.content_type}) for name, f in form.files)
         with self.lock:
             self.seq += 1
             line = {"seq": self.seq, "time": utc_now_iso(), "method": req.method, "path": req.path,
@@ -1746,14 +1772,12 @@ class Recorder:
             self.file.flush()
 
 
-def add_multi(target, name, value):
-    if name not in target:
-        target[name] = value
-    elif isinstance(target[name], list) and name in target.get("\0lists", ()):
-        target[name].append(value)
-    else:
-        target[name] = [target[name], value]
-        target.setdefault("\0lists", set()).add(name)
+def collapse(pairs):
+    """{name: value}, or {name: [values]} for a name sent more than once."""
+    grouped = collections.defaultdict(list)
+    for name, value in pairs:
+        grouped[name].append(value)
+    return {name: values[0] if len(values) == 1 else values for name, values in grouped.items()}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -1773,19 +1797,21 @@ class Handler(BaseHTTPRequestHandler):
     do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
 
     def serve(self):
-        srv = self.server
-        req = Request(self.command, self.path, self.headers, b"")
+        app = self.server.app
+        req = Request(self.command, self.path, self.headers)
         is_control = req.path.startswith("/__fakedojo__/")
         auth = Auth("missing", None) if is_control else authenticate(
-            self.headers.get("Authorization"), srv.store, srv.faults.refuse_token)
+            self.headers.get("Authorization"), app.store, app.faults.refuse_token)
         body = self.receive(req, auth)
         if body is None:
             return
+        req.body = body
         try:
-            req.body = body
             if is_control:
-                return self.send(srv.app.handle(req, auth))
-            self.answer(req, auth)
+                self.send(app.handle(req, auth))
+            else:
+                req.read_form()
+                self.answer(req, auth)
         finally:
             if isinstance(body, mmap.mmap):
                 body.close()
@@ -1833,26 +1859,23 @@ class Handler(BaseHTTPRequestHandler):
     def answer(self, req, auth):
         srv = self.server
         is_upload = req.path.rstrip("/") in UPLOAD_PATHS and req.method == "POST"
-        fault = srv.faults.pick(is_upload)
-        delay = srv.faults.slow + fault.get("slow", 0)
+        fault = srv.app.faults.pick(is_upload)
+        delay = srv.app.faults.slow + fault.get("slow", 0)
         if delay:
             time.sleep(delay)
-        form = Form()
-        try:
-            form = parse_form(req.headers.get("Content-Type"), req.body) if is_upload else Form()
-        except ApiError:
-            pass  # the app reports it; the record just has no fields
+        # A status or reset fault stands in for the application unless the
+        # fault says the request is processed first ("process": true).
         response = None
-        if "status" not in fault and not fault.get("reset") or fault.get("process"):
+        if fault.get("process") or not ("status" in fault or fault.get("reset")):
             response = srv.app.handle(req, auth)
         label = describe_fault(fault)
         if fault.get("reset"):
-            srv.recorder.write(req, auth, form, None, None, label)
+            srv.recorder.write(req, auth, req.form, None, None, label)
             self.reset()
             return
         if "status" in fault:
             response = fault_response(fault)
-        srv.recorder.write(req, auth, form, response.status, response.recorded, label)
+        srv.recorder.write(req, auth, req.form, response.status, response.recorded, label)
         self.send(response)
 
     def send(self, response):
@@ -1919,8 +1942,12 @@ def read_body(rfile, length):
 
 
 class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+    def __init__(self, address, app, recorder, proxy_max_body, verbose):
+        super().__init__(address, Handler)
+        self.app = app
+        self.recorder = recorder
+        self.proxy_max_body = proxy_max_body
+        self.verbose = verbose
 
 
 # ---------------------------------------------------------------------------
@@ -1958,12 +1985,8 @@ def serve(args):
         log("warning: no API token configured; every API request will get a 403")
     faults = Faults(args.fail_rate, args.reset_rate, args.slow, args.refuse_token, args.seed)
     dojo = Dojo(schema, store, args.today, args.max_file_size_mb)
-    server = Server((args.host, args.port), Handler)
-    server.app = App(schema, store, dojo, faults)
-    server.store, server.faults = store, faults
-    server.recorder = Recorder(args.record)
-    server.proxy_max_body = args.proxy_max_body_mb * 1024 * 1024
-    server.verbose = args.verbose
+    server = Server((args.host, args.port), App(schema, store, dojo, faults), Recorder(args.record),
+                    args.proxy_max_body_mb * 1024 * 1024, args.verbose)
     port = server.server_address[1]
 
     stop = threading.Event()
@@ -1983,19 +2006,9 @@ def serve(args):
         store.db.commit()
         store.db.close()
     if args.port_file:
-        with contextlib_suppress():
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(args.port_file)
     return 0
-
-
-class contextlib_suppress:
-    """Ignore a vanished port file at exit."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, value, tb):
-        return kind is not None and issubclass(kind, FileNotFoundError)
 
 
 def helper_request(args, method, path, body=None):
