@@ -9,6 +9,7 @@
 #include "strbuf.h"
 #include "xmem.h"
 
+#include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <errno.h>
@@ -59,8 +60,12 @@ struct upload_src {
 int
 dojo_host_is_loopback(const char *host)
 {
-	return strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
-	    strcmp(host, "::1") == 0 || strcmp(host, "[::1]") == 0;
+	struct in_addr a;
+
+	/* A numeric 127.0.0.0/8 address only: "127.example.com" is somebody else's host. */
+	if (inet_pton(AF_INET, host, &a) == 1)
+		return (ntohl(a.s_addr) >> 24) == 127;
+	return strcmp(host, "localhost") == 0 || strcmp(host, "::1") == 0 || strcmp(host, "[::1]") == 0;
 }
 
 static int

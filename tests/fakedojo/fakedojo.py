@@ -15,7 +15,6 @@ endpoint and the record format.
 
 import argparse
 import base64
-import binascii
 import collections
 import contextlib
 import csv
@@ -931,10 +930,14 @@ class Store:
                               t["id"])
             t["findings"] = dict(counts)
             tests.append(t)
+        engagements = rows("SELECT * FROM engagements ORDER BY id")
+        for e in engagements:
+            e["active"] = bool(e["active"])
+            e["deduplication_on_engagement"] = bool(e["deduplication_on_engagement"])
         return {
             "product_types": rows("SELECT * FROM product_types ORDER BY id"),
             "products": rows("SELECT * FROM products ORDER BY id"),
-            "engagements": rows("SELECT * FROM engagements ORDER BY id"),
+            "engagements": engagements,
             "tests": tests,
         }
 
@@ -2098,9 +2101,9 @@ def build_parser():
     server.add_argument("--fail-rate", type=rate, default=0.0, metavar="R",
                         help="share 0..1 of uploads answered with a 502 or 503 page (default 0)")
     server.add_argument("--reset-rate", type=rate, default=0.0, metavar="R",
-                        help="share 0..1 of requests whose connection is reset unanswered (default 0)")
+                        help="share 0..1 of API requests whose connection is reset unanswered (default 0)")
     server.add_argument("--slow", type=non_negative(float), default=0.0, metavar="SECONDS",
-                        help="sleep this long before answering every request (default 0)")
+                        help="sleep this long before answering every API request (default 0)")
     server.add_argument("--refuse-token", action="store_true",
                         help='answer every token with 403 {"detail":"Invalid token."}')
     server.add_argument("--seed", type=int, help="seed for the fault randomness")
