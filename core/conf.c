@@ -371,7 +371,8 @@ import_opts_release(struct import_opts *o)
 }
 
 /*
- * inih calls our reader once per line, which is how we know line numbers
+ * inih calls our reader once per line, with num its line buffer's size (200
+ * in Debian's build, which would silently cut longer lines: we refuse them), which is how we know line numbers
  * and can quote the offending line: the library itself does not say.
  */
 struct ini_file {
@@ -385,9 +386,6 @@ struct ini_file {
 	struct import_opts *dir_policy;	/* non-NULL: a .dojobridge.conf */
 };
 
-/* Debian's libinih truncates lines at 200 bytes; refuse rather than truncate. */
-#define INIH_MAX_LINE 200
-
 static char *
 read_ini_line(char *str, int num, void *stream)
 {
@@ -399,13 +397,14 @@ read_ini_line(char *str, int num, void *stream)
 		return NULL;
 	f->lineno++;
 	n = strlen(f->line);
-	if (n >= INIH_MAX_LINE - 1 && f->line[n - 1] != '\n') {
-		log_errorx("%s:%d: line longer than %d bytes: shorten it", f->path, f->lineno,
-		    INIH_MAX_LINE - 2);
+	if (n > (size_t)num - 2 || (n == sizeof f->line - 1 && f->line[n - 1] != '\n')) {
+		int whole = f->line[n - 1] == '\n';
+
+		log_errorx("%s:%d: line longer than %d bytes: shorten it", f->path, f->lineno, num - 2);
 		f->errors++;
-		/* Skip the rest of the long line. */
-		while (n > 0 && f->line[n - 1] != '\n' && fgets(f->line, sizeof f->line, f->fp) != NULL)
-			n = strlen(f->line);
+		/* Skip the rest of the long line; hand inih an empty one. */
+		while (!whole && fgets(f->line, sizeof f->line, f->fp) != NULL)
+			whole = f->line[strlen(f->line) - 1] == '\n';
 		str[0] = '\n';
 		str[1] = '\0';
 		return str;
