@@ -65,6 +65,7 @@ static const struct import_key_def {
 	[IK_CLOSE_OLD_FINDINGS_PRODUCT_SCOPE] = { "close_old_findings_product_scope", VT_BOOL, NULL },
 	[IK_DO_NOT_REACTIVATE] = { "do_not_reactivate", VT_BOOL, NULL },
 	[IK_TAGS] = { "tags", VT_TAGS, NULL },
+	[IK_TEST] = { "test", VT_INT, NULL },
 	[IK_TEST_TITLE] = { "test_title", VT_TEMPLATE, NULL },
 	[IK_SCAN_DATE] = { "scan_date", VT_SCAN_DATE_POLICY, NULL },
 	[IK_EMPTY] = { "empty", VT_CHOICE, empty_policies },

@@ -53,6 +53,7 @@ enum import_key {
 	IK_CLOSE_OLD_FINDINGS_PRODUCT_SCOPE,
 	IK_DO_NOT_REACTIVATE,
 	IK_TAGS,
+	IK_TEST,		/* reimport into this test id (names must then agree with it) */
 	/* Policies: they decide a field's value rather than being one. */
 	IK_TEST_TITLE,		/* "auto" or a template with {target} {tool} {scan_type} ... */
 	IK_SCAN_DATE,		/* auto | report | mtime | none | YYYY-MM-DD */
