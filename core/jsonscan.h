@@ -43,7 +43,8 @@
  * path is object keys separated by '.', and array steps "[N]" (the element
  * at index N; the ABI promises "[0]") or "[*]" (any element); a path may
  * start with an array step: "[*].rule_id".  An empty path is each top-level
- * value itself.  A key holding '.' or '[' cannot be named.
+ * value itself.  A key holding '.' or '[' cannot be named.  A path has at
+ * most 32 steps.
  *
  * A string is copied decoded, a number, true or false as written; a null, an
  * object or an array at the path does not count, and the search goes on.

@@ -255,7 +255,10 @@ parse_path(const char *text, struct path *p)
 		else
 			st->kind = S_NAME;
 	}
-	return p->n > 0 ? 0 : -1;
+	/* An attribute belongs to an element: "@a" alone names nothing. */
+	if (p->n == 0 || (p->n == 1 && p->steps[0].kind == S_ATTR))
+		return -1;
+	return 0;
 }
 
 /* Add the positions reachable through "**" matching no level. */

@@ -72,9 +72,15 @@ int xmlscan_error(xmlTextReaderPtr reader, char *err, size_t errlen);
  * For an element, the text is its own text and CDATA children concatenated
  * (not its descendants'), trimmed of XML whitespace at both ends; for an
  * attribute, its value, trimmed likewise.  The copy is truncated to
- * outlen-1 bytes, never inside a UTF-8 sequence.  Reading stops at the first
+ * outlen-1 bytes, never inside a UTF-8 sequence.  Parsing stops at the first
  * match, and as soon as no element can match any more (a root of another
- * name: nothing past the root start tag is read).
+ * name: nothing past its start tag), and subtrees that cannot hold a match
+ * are skipped without being looked at.  A path has at most 32 steps, 4
+ * predicates a step, and 1023 bytes.
+ *
+ * libxml2's reader parses 512 bytes at a time and reports none of the nodes
+ * of a chunk in which it finds an error, so a match less than 512 bytes
+ * before a well-formedness error may be lost to that error.
  *
  * Return 0 when found (out may be "" for an empty element).  Return -1
  * otherwise: err = "" when the document simply has no match,

@@ -41,7 +41,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
-from http import HTTPStatus
+import http.client
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.parsers import expat
 
@@ -345,9 +345,9 @@ def parse_trivy(data, name):
         return trivy_results(report)
     if report.get("SchemaVersion") == 2:
         return trivy_results(report.get("Results", []))
-    if report.get("ClusterName"):
+    if "ClusterName" in report:  # trivy k8s: results grouped by cluster resource
         out = []
-        for section in ("Vulnerabilities", "Misconfigurations"):
+        for section in ("Vulnerabilities", "Misconfigurations", "Resources"):
             for resource in report.get(section) or []:
                 parts = [resource.get(k) for k in ("Namespace", "Kind", "Name") if resource.get(k)]
                 out += trivy_results(resource.get("Results"), " / ".join(parts) + " / ")
@@ -641,20 +641,30 @@ class Form:
     file when there is one."""
 
     def __init__(self):
-        self.fields = []
-        self.files = []
+        self.fields = []  # (name, text) as received
+        self.files = []  # (name, UploadedFile) as received
+        self.by_name = (collections.defaultdict(list), collections.defaultdict(list))
+
+    def add_field(self, name, text):
+        self.fields.append((name, text))
+        self.by_name[0][name].append(text)
+
+    def add_file(self, name, upload):
+        self.files.append((name, upload))
+        self.by_name[1][name].append(upload)
 
     def getlist(self, name):
-        return [v for n, v in self.fields if n == name] + [v for n, v in self.files if n == name]
+        texts, files = self.by_name
+        return texts.get(name, []) + files.get(name, [])
 
     def has(self, name):
-        return bool(self.getlist(name))
+        return name in self.by_name[0] or name in self.by_name[1]
 
     def last(self, name):
         return self.getlist(name)[-1]
 
     def names(self):
-        return list(dict.fromkeys([n for n, _ in self.fields] + [n for n, _ in self.files]))
+        return list(dict.fromkeys([*self.by_name[0], *self.by_name[1]]))
 
     def raw_dict(self):
         """AutoCreateContextManager.convert_querydict_to_dict: the last value of
@@ -722,12 +732,12 @@ def split_multipart(buf, delim):
             if len(form.files) >= MAX_FILES:
                 raise server_error()
             ctype = headers.get("content-type", ("", {}))[0]
-            form.files.append((name, UploadedFile(buf, data_start, end, filename, ctype)))
+            form.add_file(name, UploadedFile(buf, data_start, end, filename, ctype))
         else:
             field_bytes += len(name) + 2 + (end - data_start)
             if field_bytes > MAX_FIELD_BYTES or len(form.fields) >= MAX_FIELDS:
                 raise server_error()
-            form.fields.append((name, bytes(buf[data_start:end]).decode("utf-8", "replace")))
+            form.add_field(name, bytes(buf[data_start:end]).decode("utf-8", "replace"))
     return form
 
 
@@ -829,21 +839,27 @@ class Store:
         return self.db.execute(sql, args).lastrowid
 
     def set_tokens(self, tokens):
-        """Make exactly these (token, role) pairs valid.  Users keep their ids
-        across restarts; only a hash of each token is stored."""
-        now = utc_now_iso()
-        self.db.execute("UPDATE users SET token_sha256 = NULL")
-        for token, role in dict(reversed(tokens)).items():  # the first role given wins
-            digest = hashlib.sha256(token.encode()).hexdigest()
+        """Make exactly these (token, role) pairs valid.  Only a hash of each
+        token is stored; a token keeps its user (and user id) across restarts
+        as long as its role stays the same."""
+        wanted = {}
+        for token, role in tokens:
+            wanted.setdefault(hashlib.sha256(token.encode()).hexdigest(), role)  # first role wins
+        for row in self.all("SELECT id, role, token_sha256 FROM users WHERE token_sha256 IS NOT NULL"):
+            if wanted.get(row["token_sha256"]) == row["role"]:
+                del wanted[row["token_sha256"]]
+            else:
+                self.db.execute("UPDATE users SET token_sha256 = NULL WHERE id = ?", (row["id"],))
+        for digest, role in wanted.items():
             row = self.one("SELECT id FROM users WHERE role = ? AND token_sha256 IS NULL "
                            "ORDER BY id LIMIT 1", role)
             if row:
                 self.db.execute("UPDATE users SET token_sha256 = ? WHERE id = ?", (digest, row["id"]))
-            else:
-                base = {"superuser": "admin", "api_importer": "importer", "reader": "reader"}[role]
-                count = self.one("SELECT COUNT(*) AS n FROM users WHERE role = ?", role)["n"]
-                self.insert("INSERT INTO users(username, role, token_sha256, date_joined) VALUES (?,?,?,?)",
-                            base if count == 0 else f"{base}{count + 1}", role, digest, now)
+                continue
+            base = {"superuser": "admin", "api_importer": "importer", "reader": "reader"}[role]
+            count = self.one("SELECT COUNT(*) AS n FROM users WHERE role = ?", role)["n"]
+            self.insert("INSERT INTO users(username, role, token_sha256, date_joined) VALUES (?,?,?,?)",
+                        base if count == 0 else f"{base}{count + 1}", role, digest, utc_now_iso())
         self.db.commit()
 
     def user_by_token(self, token):
@@ -900,23 +916,21 @@ class Store:
                         "FROM tests t JOIN engagements e ON e.id = t.engagement "
                         "JOIN products p ON p.id = e.product WHERE t.id = ?", test_id)
 
-    def statistics(self, where, *args):
-        """DefectDojo's SeverityStatusStatistics for the findings selected."""
-        stats = {sev.lower(): dict.fromkeys(STAT_KEYS, 0) for sev in SEVERITIES + ("total",)}
-        for row in self.all(f"SELECT severity, SUM(active) AS a, SUM(verified) AS v, "
-                            f"SUM(is_mitigated) AS m, COUNT(*) AS n FROM findings WHERE {where} "
-                            f"GROUP BY severity", *args):
+    def statistics(self, test_id, only=None):
+        """DefectDojo's SeverityStatusStatistics for a test's findings, or for
+        those of them whose ids are in `only`.  Duplicates, false positives,
+        out-of-scope and risk-accepted findings do not occur here: always 0."""
+        stats = {k: dict.fromkeys(STAT_KEYS, 0) for k in ("info", "low", "medium", "high", "critical", "total")}
+        for row in self.all("SELECT id, severity, active, verified, is_mitigated FROM findings "
+                            "WHERE test = ?", test_id):
+            if only is not None and row["id"] not in only:
+                continue
             for key in (row["severity"].lower(), "total"):
-                stats[key]["active"] += row["a"]
-                stats[key]["verified"] += row["v"]
-                stats[key]["is_mitigated"] += row["m"]
-                stats[key]["total"] += row["n"]
-        return {k: stats[k] for k in ("info", "low", "medium", "high", "critical", "total")}
-
-    def statistics_of(self, ids):
-        if not ids:
-            return self.statistics("0")
-        return self.statistics(f"id IN ({','.join('?' * len(ids))})", *ids)
+                stats[key]["active"] += row["active"]
+                stats[key]["verified"] += row["verified"]
+                stats[key]["is_mitigated"] += row["is_mitigated"]
+                stats[key]["total"] += 1
+        return stats
 
     def dump(self):
         def rows(sql):
@@ -970,12 +984,13 @@ def authenticate(header, store, refuse_token):
         elif len(parts) > 2:
             msg = "Invalid basic header. Credentials string should not contain spaces."
         else:
-            decoded = base64.b64decode(parts[1] + b"==") if re.fullmatch(rb"[A-Za-z0-9+/=]*", parts[1]) else None
-            text = decoded.decode("utf-8", "replace") if decoded is not None else ""
-            if decoded is None or ":" not in text:
-                msg = "Invalid basic header. Credentials not correctly base64 encoded."
-            else:
-                msg = "Invalid username/password."  # no user here has a password
+            try:
+                text = base64.b64decode(parts[1]).decode("latin-1")
+            except ValueError:
+                text = ""
+            # Decodable "user:password" is checked and fails: no user here has a password.
+            msg = ("Invalid username/password." if ":" in text
+                   else "Invalid basic header. Credentials not correctly base64 encoded.")
         return Auth(f"scheme:{keyword}", keyword, error=msg)
     if keyword.lower() != "token":
         return Auth(f"scheme:{keyword}", keyword)  # ignored, so unauthenticated
@@ -1155,9 +1170,7 @@ class Dojo:
             if field.default is EMPTY:
                 raise Skip
             return field.default
-        if data is None:
-            if not field.allow_null:
-                raise FieldError(("This field may not be null.", "null"))
+        if data is None:  # only a nullable field reads an empty value as None
             return None
         kind = field.kind
         if kind in ("char", "url"):
@@ -1267,7 +1280,7 @@ class Dojo:
             engagement = self.get_or_create_engagement(data, user["id"])
             # A reimport that finds no test imports, but never closes old findings.
             test_id = self.import_scan(data, engagement, environment, flags, kind == "import")
-            statistics = {"after": st.statistics("test = ?", test_id)}
+            statistics = {"after": st.statistics(test_id)}
         else:
             test_id = test["id"]
             statistics = self.reimport_scan(data, test, flags)
@@ -1298,11 +1311,11 @@ class Dojo:
             if product_type is None:
                 check_length("product_types", type_name)
                 product_type = {"id": st.insert("INSERT INTO product_types(name) VALUES (?)", type_name)}
-            name = data["product_name"]
+            name = data.get("product_name")
             check_length("products", name)
             product = {"id": st.insert("INSERT INTO products(name, description, prod_type) VALUES (?,?,?)",
                                        name, name, product_type["id"])}
-        name = data["engagement_name"]
+        name = data.get("engagement_name")
         check_length("engagements", name)
         target_end = data.get("engagement_end_date")
         if target_end is None or self.today > target_end:
@@ -1387,9 +1400,8 @@ class Dojo:
     def mitigate(self, ids, data):
         scan_date = data.get("scan_date")
         when = scan_date.isoformat() if scan_date else utc_now_iso()
-        for fid in ids:
-            self.store.db.execute("UPDATE findings SET active = 0, is_mitigated = 1, mitigated = ? "
-                                  "WHERE id = ?", (when, fid))
+        self.store.db.executemany("UPDATE findings SET active = 0, is_mitigated = 1, mitigated = ? "
+                                  "WHERE id = ?", [(when, fid) for fid in ids])
 
     def extend_engagement(self, engagement_id, scan_date):
         """update_timestamps: a CI/CD engagement's end follows the scan date."""
@@ -1401,7 +1413,7 @@ class Dojo:
     def reimport_scan(self, data, test, flags):
         st = self.store
         test_id = test["id"]
-        before = st.statistics("test = ?", test_id)
+        before = st.statistics(test_id)
         report = self.parse(data)
         if data["scan_type"] == "SARIF" and report.test_type != test["test_type"]:
             raise django_error(
@@ -1447,9 +1459,9 @@ class Dojo:
         self.extend_engagement(test["engagement"], scan_date)
         return {
             "before": before,
-            "delta": {"created": st.statistics_of(created), "closed": st.statistics_of(closed),
-                      "reactivated": st.statistics_of(reactivated), "untouched": st.statistics_of(untouched)},
-            "after": st.statistics("test = ?", test_id),
+            "delta": {name: st.statistics(test_id, set(ids)) for name, ids in (
+                ("created", created), ("closed", closed), ("reactivated", reactivated), ("untouched", untouched))},
+            "after": st.statistics(test_id),
         }
 
     def response_body(self, kind, data, test_id, statistics):
@@ -1482,7 +1494,8 @@ def finding_flags(data, form):
 
 
 def check_length(table, name):
-    if len(name) > NAME_LIMITS[table]:
+    """A missing or overlong name is refused by the database: a 500 in DefectDojo."""
+    if name is None or len(name) > NAME_LIMITS[table]:
         raise server_error()
 
 
@@ -1517,6 +1530,8 @@ class Faults:
         for item in items:
             if set(item) - self.ITEM_KEYS:
                 raise ValueError(f"unknown fault keys: {', '.join(sorted(set(item) - self.ITEM_KEYS))}")
+            if not {"status", "reset", "slow"} & set(item):
+                raise ValueError('each "next" item needs "status", "reset" or "slow"')
             if "status" in item and not (isinstance(item["status"], int) and 100 <= item["status"] <= 599):
                 raise ValueError('"status" must be an HTTP status code')
             if "slow" in item:
@@ -1577,17 +1592,21 @@ class Response:
         self.close = close
 
 
-def json_response(status, obj, headers=None, content_type="application/json"):
+def json_response(status, obj, headers=None):
     # DRF's JSONRenderer: compact, UTF-8, with U+2028/2029 escaped.
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     body = text.encode("utf-8")
     recorded = obj if len(body) <= RECORD_BODY_LIMIT else f"<{len(body)} bytes omitted>"
-    return Response(status, body, content_type, headers, recorded)
+    return Response(status, body, "application/json", headers, recorded)
+
+
+def reason(status):
+    return http.client.responses.get(status, "Unknown")
 
 
 def nginx_response(status, close=False):
-    title = NGINX_TITLES.get(status) or f"{status} {HTTPStatus(status).phrase}"
+    title = NGINX_TITLES.get(status) or f"{status} {reason(status)}"
     page = (f"<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>"
             f"\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
     return Response(status, page.encode(), "text/html", recorded=page, close=close)
@@ -1598,7 +1617,7 @@ ROUTES = {
     "/api/v2/import-scan/": ("upload", ("POST",)),
     "/api/v2/reimport-scan/": ("upload", ("POST",)),
     "/api/v2/user_profile/": ("profile", ("GET",)),
-    "/api/v2/oa3/schema/": ("schema", ("GET",)),
+    "/api/v2/oa3/schema/": ("openapi", ("GET",)),
     "/api/v2/test_types/": ("test_types", ("GET",)),
     "/__fakedojo__/control": ("control", ("POST",)),
     "/__fakedojo__/state": ("state", ("GET",)),
@@ -1612,6 +1631,10 @@ class App:
     def __init__(self, schema, store, dojo, faults):
         self.schema, self.store, self.dojo, self.faults = schema, store, dojo, faults
         self.lock = threading.Lock()
+
+    def authenticate(self, header):
+        with self.lock:
+            return authenticate(header, self.store, self.faults.refuse_token)
 
     def handle(self, req, auth):
         route = ROUTES.get(req.path)
@@ -1657,7 +1680,7 @@ class App:
         base = req.base_url()
         return json_response(200, {n: f"{base}/api/v2/{n}/" for n in self.schema.collections}, allow)
 
-    def schema(self, req, user, allow):
+    def openapi(self, req, user, allow):
         return Response(200, self.schema.raw, "application/vnd.oai.openapi+json", allow,
                         recorded=f"<{len(self.schema.raw)} bytes omitted>")
 
@@ -1677,12 +1700,12 @@ class App:
     def test_types(self, req, user, allow):
         """DRF LimitOffsetPagination over the spec's scan types (PAGE_SIZE 25)."""
         query = urllib.parse.parse_qs(req.query, keep_blank_values=True)
-        first = {k: v[-1] for k, v in query.items()}
-        limit = positive_int(first.get("limit"), strict=True) or 25
-        offset = positive_int(first.get("offset"), strict=False) or 0
+        last = {k: v[-1] for k, v in query.items()}  # as QueryDict.get
+        limit = positive_int(last.get("limit"), strict=True) or 25
+        offset = positive_int(last.get("offset"), strict=False) or 0
         items = [{"id": i + 1, "name": n, "active": True} for i, n in enumerate(self.schema.scan_types)]
-        if "name" in first:
-            items = [t for t in items if t["name"] == first["name"]]
+        if "name" in last:
+            items = [t for t in items if t["name"] == last["name"]]
         url = req.base_url() + req.path + ("?" + req.query if req.query else "")
 
         def page_url(new_offset):
@@ -1803,8 +1826,7 @@ class Handler(BaseHTTPRequestHandler):
         app = self.server.app
         req = Request(self.command, self.path, self.headers)
         is_control = req.path.startswith("/__fakedojo__/")
-        auth = Auth("missing", None) if is_control else authenticate(
-            self.headers.get("Authorization"), app.store, app.faults.refuse_token)
+        auth = Auth("missing", None) if is_control else app.authenticate(self.headers.get("Authorization"))
         body = self.receive(req, auth)
         if body is None:
             return
@@ -1921,7 +1943,7 @@ def fault_response(fault):
         return json_response(500, server_error().body)
     if status in NGINX_TITLES or status >= 500:
         return nginx_response(status)
-    return json_response(status, {"detail": HTTPStatus(status).phrase})
+    return json_response(status, {"detail": reason(status)})
 
 
 def read_body(rfile, length):
