@@ -398,8 +398,13 @@ read_ini_line(char *str, int num, void *stream)
 		return NULL;
 	f->lineno++;
 	n = strlen(f->line);
-	if (n > (size_t)num - 2 || (n == sizeof f->line - 1 && f->line[n - 1] != '\n')) {
+	{
 		int whole = f->line[n - 1] == '\n';
+		size_t content = n - (size_t)whole;
+
+		/* inih's fgets takes num-1 bytes, newline included. */
+		if (content <= (size_t)num - 2 && (whole || n < sizeof f->line - 1))
+			goto fits;
 
 		log_errorx("%s:%d: line longer than %d bytes: shorten it", f->path, f->lineno, num - 2);
 		f->errors++;
@@ -410,6 +415,7 @@ read_ini_line(char *str, int num, void *stream)
 		str[1] = '\0';
 		return str;
 	}
+fits:
 	snprintf(str, (size_t)num, "%s", f->line);
 	while (n > 0 && (f->line[n - 1] == '\n' || f->line[n - 1] == '\r'))
 		f->line[--n] = '\0';
@@ -880,6 +886,15 @@ out:
 	return rc;
 }
 
+static int
+in_credentials_dir(const char *path)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	size_t n = dir ? strlen(dir) : 0;
+
+	return n > 0 && strncmp(path, dir, n) == 0 && path[n] == '/' && strstr(path + n, "/..") == NULL;
+}
+
 char *
 conf_read_token(const struct conf_dojo *d)
 {
@@ -909,7 +924,11 @@ conf_read_token(const struct conf_dojo *d)
 		log_errorx("config: token_file %s: not a regular file", d->token_file);
 		return NULL;
 	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+	/*
+	 * systemd's LoadCredential= files are private to the service but grant
+	 * the service user read access with an ACL, which shows as group bits.
+	 */
+	if ((st.st_mode & (S_IRWXG | S_IRWXO)) && !in_credentials_dir(d->token_file)) {
 		close(fd);
 		log_errorx("config: token_file %s is readable or writable by group or others (mode %04o): "
 		    "run chmod 600 %s", d->token_file, (unsigned)(st.st_mode & 07777), d->token_file);

@@ -43,6 +43,7 @@ struct dojobridge_call {
 	const char *plugin;
 	const char *file;
 	int extracting;
+	char last_warning[512];
 };
 
 static const char *
@@ -60,9 +61,10 @@ host_log(struct dojobridge_call *call, int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	/* A warning during extract is the plugin's reason for refusing the report. */
-	if (level >= 2 && call->extracting && call->r->error[0] == '\0')
-		snprintf(call->r->error, sizeof call->r->error, "plugin %s: %s", plugin_name_of(call), msg);
+	/* Kept: if extract then refuses the report, its last warning says why. */
+	if (level >= 2 && call->extracting)
+		snprintf(call->last_warning, sizeof call->last_warning, "plugin %s: %s",
+		    plugin_name_of(call), msg);
 	escape_name(call->file, safe, sizeof safe);
 	if (level >= 2)
 		log_warnx("plugin %s: %s: %s", plugin_name_of(call), safe, msg);
@@ -370,7 +372,7 @@ detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_
     struct detect_result *r)
 {
 	struct facts f;
-	struct dojobridge_call call = { r, fd, NULL, name, 0 };
+	struct dojobridge_call call = { r, fd, NULL, name, 0, "" };
 	const struct loaded *winner = NULL;
 	const struct dojobridge_scan_type *st = NULL;
 	const char *verdict_ext = NULL;
@@ -473,7 +475,9 @@ detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_
 			call.extracting = 1;
 			if (winner->p.extract(&host_table, &call, &f.pub, r->scan_type) < 0) {
 				r->status = DETECT_ERROR;
-				if (r->error[0] == '\0')
+				if (call.last_warning[0] != '\0')
+					snprintf(r->error, sizeof r->error, "%s", call.last_warning);
+				else
 					snprintf(r->error, sizeof r->error, "plugin %s could not read this %s report",
 					    winner->p.name, r->scan_type);
 			}

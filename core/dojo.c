@@ -414,7 +414,7 @@ dojo_classify(long status, const char *body, size_t len, char *hint, size_t hint
 		    "folder under that product type, or rename the product");
 	else if (status == 400)
 		snprintf(hint, hintlen, "DefectDojo refused this report or one of its fields; fix it and "
-		    "run dojobridge retry, or drop the corrected file again");
+		    "drop the corrected report again (a copy is kept in failed/)");
 	return DOJO_FAILED;
 }
 
@@ -522,7 +522,7 @@ read_import_answer(struct dojo_result *res, const struct strbuf *body)
 		snprintf(res->message, sizeof res->message, "HTTP %ld: the server accepted the upload but "
 		    "its answer names no test, so the import cannot be confirmed", res->status);
 		snprintf(res->hint, sizeof res->hint, "check in DefectDojo whether the test was updated; "
-		    "run dojobridge retry to send it again (reimport is safe to repeat)");
+		    "drop the report again to send it once more (reimport is safe to repeat)");
 		cJSON_Delete(root);
 		return;
 	}

@@ -73,7 +73,7 @@ read_folder_policies(int rootfd, const char *root, const char *folder, struct im
 		int next;
 
 		snprintf(display, sizeof display, "%s/%.*s%s.dojobridge.conf", root, (int)(p - folder),
-		    folder, p > folder ? "" : "");
+		    folder, p > folder && p[-1] != '/' ? "/" : "");
 		if (conf_read_dir_policy(dirfd, ".dojobridge.conf", display, o) < 0) {
 			snprintf(err, errlen, "the folder policy %s has errors (listed in the log above)", display);
 			rc = -1;
@@ -137,7 +137,7 @@ prepare(const struct conf *c, const struct conf_drop *dr, struct detect *d, int 
 	rc = read_folder_policies(rootfd, dr->path, folder, &p->opts, err, sizeof err);
 	free(folder);
 	if (rc < 0)
-		return fail_prep(p, "policy", "fix the folder policy file, then run dojobridge retry", "%s", err);
+		return fail_prep(p, "policy", "fix the folder policy file, then drop the report again (a copy is kept in failed/)", "%s", err);
 	if (sidecar_fd >= 0 && conf_read_sidecar(sidecar_fd, &p->opts, err, sizeof err) < 0)
 		return fail_prep(p, "sidecar", "fix the sidecar and drop both files again",
 		    "the sidecar %s.dojo.json: %s", escape_name(name, safe, sizeof safe), err);
@@ -214,6 +214,8 @@ ignored(const struct conf_drop *dr, const char *name)
 
 	if (n > 10 && strcmp(name + n - 10, ".dojo.json") == 0)
 		return 1;	/* a sidecar travels with its report */
+	if (strncmp(name, ".dojobridge", 11) == 0)
+		return 1;	/* our spool and folder policies, whatever `ignore` says */
 	for (size_t i = 0; dr->ignore[i] != NULL; i++)
 		if (fnmatch(dr->ignore[i], name, FNM_PERIOD) == 0)
 			return 1;
@@ -309,7 +311,6 @@ struct row {
 	char *where;		/* product type / product / engagement / test */
 	char *outcome;		/* "imported", "failed", "queued", "skipped" */
 	char *detail;		/* created/closed or the error */
-	long test_id, created, closed;
 	char *json;		/* the row as a JSON object */
 };
 
@@ -326,25 +327,30 @@ struct run {
 	size_t total, done;
 };
 
+/* One line of the summary: p (may be NULL) says where it went, res (may be NULL) what came back. */
 static void
-add_row(struct run *r, const struct job *j, const char *scan_type, const char *where,
-    const char *outcome, const char *detail, long test_id, long created, long closed)
+add_row(struct run *r, const struct job *j, const struct prepared *p, const char *outcome,
+    const char *detail, const struct dojo_result *res)
 {
+	const char *scan_type = p && p->have_det ? p->det.scan_type : NULL;
+	int routed = p && p->route.product && p->test_title;
 	struct row *row;
-	struct strbuf file = STRBUF_INIT, json = STRBUF_INIT;
+	struct strbuf file = STRBUF_INIT, json = STRBUF_INIT, where = STRBUF_INIT;
 
 	r->rows = xrealloc(r->rows, (r->nrows + 1) * sizeof *r->rows);
 	row = &r->rows[r->nrows++];
 	strbuf_addf(&file, "%s:", j->drop);
 	strbuf_add_escaped(&file, j->origin);
+	if (routed)
+		strbuf_addf(&where, "%s / %s / %s / %s", p->route.product_type ? p->route.product_type : "-",
+		    p->route.product, p->route.engagement, p->test_title);
+	else
+		strbuf_addstr(&where, "-");
 	row->file = strbuf_detach(&file);
 	row->scan_type = xstrdup(scan_type ? scan_type : "-");
-	row->where = xstrdup(where ? where : "-");
+	row->where = strbuf_detach(&where);
 	row->outcome = xstrdup(outcome);
 	row->detail = xstrdup(detail ? detail : "");
-	row->test_id = test_id;
-	row->created = created;
-	row->closed = closed;
 
 	strbuf_addstr(&json, "{\"drop\":");
 	strbuf_add_json(&json, j->drop);
@@ -356,10 +362,22 @@ add_row(struct run *r, const struct job *j, const char *scan_type, const char *w
 	strbuf_add_json(&json, outcome);
 	strbuf_addstr(&json, ",\"scan_type\":");
 	strbuf_add_json(&json, scan_type);
+	strbuf_addstr(&json, ",\"product_type\":");
+	strbuf_add_json(&json, routed ? p->route.product_type : NULL);
+	strbuf_addstr(&json, ",\"product\":");
+	strbuf_add_json(&json, routed ? p->route.product : NULL);
+	strbuf_addstr(&json, ",\"engagement\":");
+	strbuf_add_json(&json, routed ? p->route.engagement : NULL);
+	strbuf_addstr(&json, ",\"test_title\":");
+	strbuf_add_json(&json, routed ? p->test_title : NULL);
 	strbuf_addstr(&json, ",\"target\":");
-	strbuf_add_json(&json, where);
-	if (test_id > 0)
-		strbuf_addf(&json, ",\"test_id\":%ld,\"created\":%ld,\"closed\":%ld", test_id, created, closed);
+	strbuf_add_json(&json, p && p->have_det ? p->det.target : NULL);
+	if (res != NULL && res->outcome == DOJO_IMPORTED)
+		strbuf_addf(&json, ",\"test_id\":%ld,\"created\":%ld,\"closed\":%ld,\"reactivated\":%ld,"
+		    "\"untouched\":%ld", res->test_id, res->created, res->closed, res->reactivated,
+		    res->untouched);
+	if (res != NULL && res->status > 0)
+		strbuf_addf(&json, ",\"http_status\":%ld", res->status);
 	strbuf_addstr(&json, ",\"detail\":");
 	strbuf_add_json(&json, detail);
 	strbuf_addch(&json, '}');
@@ -423,11 +441,10 @@ fail_job(struct run *r, struct spool *s, const struct job *j, const struct prepa
 
 	if (spool_finish(s, j, SPOOL_FAILED, ej) == 0) {
 		log_warnx("%s: %s: failed: %s", j->drop, escape_name(j->origin, safe, sizeof safe), error);
-		add_row(r, j, p && p->have_det ? p->det.scan_type : NULL,
-		    p && p->route.product ? p->route.product : NULL, "failed", error, 0, 0, 0);
+		add_row(r, j, p, "failed", error, res);
 		r->failed++;
 	} else {
-		add_row(r, j, NULL, NULL, "queued", "could not move to failed/ (see log)", 0, 0, 0);
+		add_row(r, j, p, "queued", "could not move to failed/ (see log)", res);
 		r->queued++;
 	}
 	free(ej);
@@ -492,15 +509,13 @@ upload_job(struct run *r, const struct conf_drop *dr, struct spool *s, struct jo
     struct prepared *p, int fd, uint64_t size)
 {
 	struct dojo_result res = { 0 };
-	char safe[300], where[1024], detail[256], sha[65] = "";
+	char safe[300], detail[256], sha[65] = "";
 
 	if (sha256_fd(fd, size, sha) < 0) {
 		fail_job(r, s, j, p, NULL, "read", "the report could not be read to the end (it shrank?)",
 		    "drop it again");
 		return;
 	}
-	snprintf(where, sizeof where, "%s / %s / %s / %s", p->route.product_type ?
-	    p->route.product_type : "-", p->route.product, p->route.engagement, p->test_title);
 	for (int attempt = 0; ; attempt++) {
 		spool_count_attempt(s, j);
 		dojo_result_release(&res);
@@ -516,10 +531,9 @@ upload_job(struct run *r, const struct conf_drop *dr, struct spool *s, struct jo
 				    escape_name(j->origin, safe, sizeof safe));
 			snprintf(detail, sizeof detail, "test %ld: %ld created, %ld closed", res.test_id,
 			    res.created, res.closed);
-			log_info("%s: %s: %s as %s into %s (%s)", j->drop, escape_name(j->origin, safe,
-			    sizeof safe), "imported", p->det.scan_type, where, detail);
-			add_row(r, j, p->det.scan_type, where, "imported", detail, res.test_id, res.created,
-			    res.closed);
+			add_row(r, j, p, "imported", detail, &res);
+			log_info("%s: %s: imported as %s into %s (%s)", j->drop, escape_name(j->origin, safe,
+			    sizeof safe), p->det.scan_type, r->rows[r->nrows - 1].where, detail);
 			r->imported++;
 			break;
 		}
@@ -531,7 +545,7 @@ upload_job(struct run *r, const struct conf_drop *dr, struct spool *s, struct jo
 			r->server_down = 1;
 			snprintf(r->server_problem, sizeof r->server_problem, "%s (%s)", res.message, res.hint);
 			log_errorx("dojo: %s; stopping uploads, %s", res.message, res.hint);
-			add_row(r, j, p->det.scan_type, where, "queued", res.message, 0, 0, 0);
+			add_row(r, j, p, "queued", res.message, &res);
 			r->queued++;
 			break;
 		}
@@ -542,7 +556,7 @@ upload_job(struct run *r, const struct conf_drop *dr, struct spool *s, struct jo
 				r->server_down = 1;
 				snprintf(r->server_problem, sizeof r->server_problem, "%s", res.message);
 				log_errorx("dojo: %s; leaving the queue for the next run", res.message);
-				add_row(r, j, p->det.scan_type, where, "queued", res.message, 0, 0, 0);
+				add_row(r, j, p, "queued", res.message, &res);
 				r->queued++;
 			}
 			break;
@@ -564,7 +578,7 @@ process_job(struct run *r, const struct conf_drop *dr, int rootfd, struct spool 
 
 	progress(r, j);
 	if (r->server_down) {
-		add_row(r, j, NULL, NULL, "queued", "not sent: the server is unreachable or refusing", 0, 0, 0);
+		add_row(r, j, NULL, "queued", "not sent: the server is unreachable or refusing", NULL);
 		r->queued++;
 		return;
 	}
@@ -581,7 +595,7 @@ process_job(struct run *r, const struct conf_drop *dr, int rootfd, struct spool 
 			spool_receipt(s, line);
 			free(line);
 			spool_finish(s, j, SPOOL_DELETE, NULL);
-			add_row(r, j, NULL, NULL, "skipped", p.error, 0, 0, 0);
+			add_row(r, j, &p, "skipped", p.error, NULL);
 			r->skipped++;
 		} else {
 			fail_job(r, s, j, &p, NULL, p.stage, p.error, p.hint);

@@ -286,11 +286,12 @@ route_upload_name(const struct route_report *rep)
 	const char *ext, *have;
 	size_t n;
 
+	/* A dotfile name would upload as a bare extension, or as nothing at all. */
+	if (rep->basename[0] == '\0' || rep->basename[0] == '.')
+		strbuf_addstr(&sb, "report");
 	for (const unsigned char *p = (const unsigned char *)rep->basename; *p; p++)
 		strbuf_addch(&sb, (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\' || *p == '/' ||
 		    *p == ';') ? '_' : *p);
-	if (sb.len == 0 || sb.buf[0] == '.')
-		strbuf_addstr(&sb, "report");
 
 	ext = rep->upload_ext;
 	if (ext == NULL) {

@@ -112,6 +112,28 @@ load_and_override(void **state)
 	assert_int_equal(c.dojo.max_file_size, 100LL * 1048576);
 	conf_release(&c);
 
+	{
+		/* 198 bytes fit inih's buffer with their newline: accepted. */
+		char line[300];
+
+		memset(line, 'v', sizeof line);
+		memcpy(line, "version = ", 10);
+		line[198] = '\n';
+		line[199] = '\0';
+		write_file("25-max.conf", "[import]\n", 0644);
+		{
+			char path[256];
+			FILE *f;
+
+			snprintf(path, sizeof path, "%s/25-max.conf", tmpdir);
+			f = fopen(path, "a");
+			fputs(line, f);
+			fclose(f);
+		}
+		assert_int_equal(conf_load(&c, tmpdir), 0);
+		assert_int_equal(strlen(c.drops[0].import.v[IK_VERSION]), 188);
+		conf_release(&c);
+	}
 	write_file("30-c.conf", "[import]\nthis line is long enough to pass the inih limit of two hundred "
 	    "bytes, which Debian's library would silently cut, and so the loader must refuse it rather "
 	    "than read half a value, or worse, a different one = x\n", 0644);
@@ -189,7 +211,7 @@ main(void)
 
 	snprintf(cmd, sizeof cmd, "%s", tmpdir);
 	if (tmpdir[0]) {
-		const char *names[] = { "10-a.conf", "20-b.conf", "30-c.conf", "README", "s.json", "token" };
+		const char *names[] = { "10-a.conf", "20-b.conf", "25-max.conf", "30-c.conf", "README", "s.json", "token" };
 
 		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 			snprintf(cmd, sizeof cmd, "%s/%s", tmpdir, names[i]);

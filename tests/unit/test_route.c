@@ -174,6 +174,9 @@ upload_names(void **state)
 	n = route_upload_name(&odd);
 	assert_string_equal(n, "a_b_c.json");
 	free(n);
+	n = route_upload_name(&(struct route_report){ .basename = ".json", .upload_ext = ".json" });
+	assert_string_equal(n, "report.json");
+	free(n);
 }
 
 static void
