@@ -131,7 +131,7 @@ load_and_override(void **state)
 			fclose(f);
 		}
 		assert_int_equal(conf_load(&c, tmpdir), 0);
-		assert_int_equal(strlen(c.drops[0].import.v[IK_VERSION]), 188);
+		assert_int_equal(strlen(c.import.v[IK_VERSION]), 188);
 		conf_release(&c);
 	}
 	write_file("30-c.conf", "[import]\nthis line is long enough to pass the inih limit of two hundred "
