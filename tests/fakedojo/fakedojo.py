@@ -101,7 +101,7 @@ def log(msg):
 
 
 # ---------------------------------------------------------------------------
-# Error bodies.  DefectDojo produces four shapes (dojo-api.md §0.2); each
+# Error bodies.  DefectDojo produces four shapes (reference/dojo-api.md §0); each
 # constructor below builds one of them.
 
 class ApiError(Exception):
@@ -408,7 +408,8 @@ def sarif_message(result, rule):
             text = text.replace("{%d}" % i, str(arg))
     if not text and rule:
         text = (rule.get("shortDescription") or rule.get("fullDescription") or {}).get("text")
-    return (text or result.get("ruleId") or "").strip().splitlines()[0][:150] if text else result.get("ruleId", "")
+    text = (text or "").strip()
+    return text.splitlines()[0][:150] if text else result.get("ruleId", "")
 
 
 def sarif_severity(result, rule):
@@ -1816,6 +1817,13 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         if self.server.verbose:
             log(f"{self.address_string()} {fmt % args}")
+
+    def handle_expect_100(self):
+        # nginx answers an oversized upload at once instead of inviting the body.
+        length = self.headers.get("Content-Length", "").strip()
+        if length.isdigit() and int(length) > self.server.proxy_max_body:
+            return True
+        return super().handle_expect_100()
 
     def do_GET(self):
         self.serve()

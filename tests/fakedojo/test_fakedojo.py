@@ -11,10 +11,13 @@ import json
 import os
 import pathlib
 import secrets
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.error
@@ -24,6 +27,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 SERVER = HERE / "fakedojo.py"
 DATA = HERE.parent / "data"
 sys.path.insert(0, str(HERE))
+sys.dont_write_bytecode = True  # keep the source tree clean
 import fakedojo  # noqa: E402  (the parsers give the expected reimport statistics)
 
 TOKEN = "t" + secrets.token_hex(20)
@@ -43,6 +47,7 @@ class Server:
     """One fakedojo process in a temporary directory."""
 
     def __init__(self, *args, tmp=None):
+        self.owns_tmp = tmp is None
         self.tmp = tmp or tempfile.mkdtemp(prefix="fakedojo-test-")
         self.args = args
         self.db = os.path.join(self.tmp, "state.sqlite")
@@ -64,10 +69,12 @@ class Server:
             time.sleep(0.02)
         self.port = int(pathlib.Path(self.port_file).read_text())
 
-    def stop(self):
+    def stop(self, keep_files=False):
         self.proc.send_signal(signal.SIGTERM)
         code = self.proc.wait(10)
         self.log.close()
+        if self.owns_tmp and not keep_files:
+            shutil.rmtree(self.tmp, ignore_errors=True)
         return code
 
     def url(self, path):
@@ -549,6 +556,16 @@ class ProtocolTest(ServerTest):
         status, _, raw = call(self.server, "GET", "/api/v2/reimport-scan/")
         self.assertEqual((status, json.loads(raw)), (400, ["product_name parameter missing"]))
 
+    def test_concurrent_uploads(self):
+        results = []
+        threads = [threading.Thread(target=lambda: results.append(upload(self.server, "reimport", names(), ZAP_FIRST)[0]))
+                   for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        self.assertEqual(results, [201] * 8)
+
     def test_helper_subcommands(self):
         out = subprocess.run([sys.executable, str(SERVER), "ctl", "--port", str(self.server.port), '{"slow": 0}'],
                              capture_output=True, text=True, timeout=20)
@@ -609,6 +626,14 @@ class LimitsTest(ServerTest):
         self.assertEqual(status, 413)
         self.assertIn("<title>413 Request Entity Too Large</title>", body)
         self.assertEqual(state(self.server)["tests"], [])
+
+
+    def test_proxy_limit_answers_before_the_body(self):
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as sock:
+            sock.sendall(f"POST /api/v2/reimport-scan/ HTTP/1.1\r\nHost: x\r\nAuthorization: Token {TOKEN}\r\n"
+                         f"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: {3 << 20}\r\n"
+                         "Expect: 100-continue\r\n\r\n".encode())
+            self.assertTrue(sock.recv(4096).startswith(b"HTTP/1.1 413 "))
 
 
 class FaultTest(ServerTest):
@@ -693,7 +718,8 @@ class PersistenceTest(unittest.TestCase):
         fields = names()
         status, body = upload(first, "reimport", fields, ZAP_FIRST)
         self.assertEqual(status, 201)
-        self.assertEqual(first.stop(), 0)
+        self.assertEqual(first.stop(keep_files=True), 0)
+        self.addCleanup(shutil.rmtree, first.tmp, True)
         self.assertFalse(os.path.exists(first.port_file))
         second = Server(tmp=first.tmp)
         self.addCleanup(second.stop)
