@@ -67,6 +67,7 @@ struct globals {
 	const char *confdir;
 	const char *plugin_path;
 	char exe_dir[PATH_MAX];
+	int verbosity_set;	/* -v or -q given */
 };
 
 static int
@@ -318,6 +319,9 @@ cmd_once(const struct globals *g, int argc, char **argv)
 		else
 			return usage_error("once: unexpected argument %s", argv[i]);
 	}
+	/* On a terminal the progress line and the table say it all: keep the per-file log lines quiet. */
+	if (o.progress && !o.json && !g->verbosity_set)
+		log_set_verbosity(LOG_LEVEL_WARN);
 	if (load_conf(g, &c) < 0)
 		return ONCE_USAGE;
 	if ((token = conf_read_token(&c.dojo)) == NULL) {
@@ -458,7 +462,7 @@ out:
 int
 main(int argc, char **argv)
 {
-	struct globals g = { SYSCONFDIR "/dojobridge/conf.d", NULL, "" };
+	struct globals g = { SYSCONFDIR "/dojobridge/conf.d", NULL, "", 0 };
 	enum log_level verbosity = LOG_LEVEL_INFO;
 	struct rlimit nocore = { 0, 0 };
 	char exe[PATH_MAX];
@@ -490,8 +494,10 @@ main(int argc, char **argv)
 			g.plugin_path = a + 13;
 		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
 			verbosity = LOG_LEVEL_DEBUG;
+			g.verbosity_set = 1;
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			verbosity = LOG_LEVEL_WARN;
+			g.verbosity_set = 1;
 		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			fputs(usage_text, stdout);
 			return 0;
