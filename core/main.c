@@ -96,12 +96,17 @@ load_conf(const struct globals *g, struct conf *c)
 	char err[256];
 
 	if (conf_load(c, g->confdir) < 0)
-		return -1;
+		goto fail;
 	for (size_t i = 0; i < c->ndrops; i++)
-		if (route_check_layout(c->drops[i].layout, err, sizeof err) < 0)
-			return log_errorx("config: [drop \"%s\"] layout %s: %s", c->drops[i].name,
+		if (route_check_layout(c->drops[i].layout, err, sizeof err) < 0) {
+			log_errorx("config: [drop \"%s\"] layout %s: %s", c->drops[i].name,
 			    c->drops[i].layout, err);
+			goto fail;
+		}
 	return 0;
+fail:
+	conf_release(c);
+	return -1;
 }
 
 static const char *

@@ -253,7 +253,8 @@ walk_dir(struct walk *w, int dirfd, const char *rel, int depth)
 			n++;
 		}
 	}
-	qsort(names, (size_t)n, sizeof *names, (int (*)(const void *, const void *))alphasort);
+	if (n > 1)
+		qsort(names, (size_t)n, sizeof *names, (int (*)(const void *, const void *))alphasort);
 	for (int i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
 		struct stat st;
