@@ -31,8 +31,8 @@
  * - Pure code: no locale, no timezone database, no static state;
  *   thread-safe.
  */
-#ifndef DATEFMT_H
-#define DATEFMT_H
+#ifndef DOJOBRIDGE_DATEFMT_H
+#define DOJOBRIDGE_DATEFMT_H
 
 /*
  * Parse text (NUL-terminated) with DOJOBRIDGE_DATE_* flags.  On success write
@@ -42,4 +42,4 @@
  */
 int datefmt_parse(const char *text, unsigned flags, char out[11]);
 
-#endif /* DATEFMT_H */
+#endif /* DOJOBRIDGE_DATEFMT_H */

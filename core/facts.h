@@ -28,8 +28,8 @@
  *   document broken before its root element, which is TEXT.
  * - xmlscan_init() must have been called once in the process.
  */
-#ifndef FACTS_H
-#define FACTS_H
+#ifndef DOJOBRIDGE_FACTS_H
+#define DOJOBRIDGE_FACTS_H
 
 #include <stddef.h>
 
@@ -71,4 +71,4 @@ int facts_read(struct facts *f, int fd, const char *name, char *err, size_t errl
 /* Free everything facts_read() allocated; f may be read again afterwards. */
 void facts_release(struct facts *f);
 
-#endif /* FACTS_H */
+#endif /* DOJOBRIDGE_FACTS_H */

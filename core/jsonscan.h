@@ -25,8 +25,8 @@
  * - Error messages read "byte N: why", N counting from 0 at the file's
  *   first byte (the byte order mark included).
  */
-#ifndef JSONSCAN_H
-#define JSONSCAN_H
+#ifndef DOJOBRIDGE_JSONSCAN_H
+#define DOJOBRIDGE_JSONSCAN_H
 
 #include <stddef.h>
 
@@ -116,4 +116,4 @@ int jsonscan_outline(const void *buf, size_t len, jsonscan_key_fn fn, void *arg,
  */
 int jsonscan_tail_keys(const void *buf, size_t len, jsonscan_key_fn fn, void *arg);
 
-#endif /* JSONSCAN_H */
+#endif /* DOJOBRIDGE_JSONSCAN_H */

@@ -18,8 +18,8 @@
  * - errors are captured per reader, never printed.
  * The reader runs in constant memory: nodes are freed as it moves on.
  */
-#ifndef XMLSCAN_H
-#define XMLSCAN_H
+#ifndef DOJOBRIDGE_XMLSCAN_H
+#define DOJOBRIDGE_XMLSCAN_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -90,4 +90,4 @@ int xmlscan_error(xmlTextReaderPtr reader, char *err, size_t errlen);
 int xmlscan_find(int fd, const char *path, char *out, size_t outlen,
     char *err, size_t errlen);
 
-#endif /* XMLSCAN_H */
+#endif /* DOJOBRIDGE_XMLSCAN_H */

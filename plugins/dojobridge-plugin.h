@@ -30,7 +30,8 @@
  *   is copied by the host before the call returns, or, for the strings in
  *   struct dojobridge_plugin and its scan type table, must be static.
  * - Plugins keep no global mutable state: calls may come for many files, in
- *   any order, in worker processes that the host forks.
+ *   any order, and (with the sandbox the host may use) in worker processes
+ *   it forks.
  * - Every scan_type string must be one of DefectDojo 2.57.2's, exactly: the
  *   host refuses to load a plugin that declares an unknown one.
  * - Report files are hostile input.  Never trust a length or an offset read

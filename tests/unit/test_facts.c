@@ -13,23 +13,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "facts.h"
 #include "xmlscan.h"
-
-static int
-temp_fd(const void *data, size_t len)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[512];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/test_facts.XXXXXX", dir != NULL ? dir : "/tmp");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	unlink(path);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	return fd;
-}
 
 /* Every list is non-NULL and NULL-terminated, whatever the kind. */
 static void

@@ -15,30 +15,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "dojobridge-plugin.h"
 #include "jsonscan.h"
-
-/* An unlinked temporary file holding len bytes of data. */
-static int
-temp_fd(const void *data, size_t len)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[512];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/test_jsonscan.XXXXXX", dir != NULL ? dir : "/tmp");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	unlink(path);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	return fd;
-}
-
-static int
-temp_str(const char *s)
-{
-	return temp_fd(s, strlen(s));
-}
 
 static int
 find(int fd, const char *path, unsigned flags, char *out, size_t outlen, char *err)

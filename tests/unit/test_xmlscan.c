@@ -15,28 +15,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "xmlscan.h"
-
-static int
-temp_fd(const void *data, size_t len)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[512];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/test_xmlscan.XXXXXX", dir != NULL ? dir : "/tmp");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	unlink(path);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	return fd;
-}
-
-static int
-temp_str(const char *s)
-{
-	return temp_fd(s, strlen(s));
-}
 
 /* Expect path in doc to give want (NULL: not found, with an empty error). */
 static void
