@@ -4,6 +4,7 @@
  * key means the same thing wherever it is written.
  */
 #include "conf.h"
+#include "datefmt.h"
 #include "log.h"
 #include "scantypes.h"
 #include "strbuf.h"
@@ -159,25 +160,13 @@ conf_parse_size(const char *s, long long *bytes)
 	return parse_with_unit(s, units, f, bytes);
 }
 
+/* Exactly YYYY-MM-DD and a real calendar date. */
 static int
 valid_date(const char *s)
 {
-	int y, m, d;
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	char norm[11];
 
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return 0;
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return 0;
-	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 0;
-	return 1;
+	return strlen(s) == 10 && datefmt_parse(s, 0, norm) == 0 && strcmp(norm, s) == 0;
 }
 
 static int

@@ -509,6 +509,23 @@ detect_status_name(enum detect_status s)
 }
 
 void
+detect_route_report(const struct detect_result *r, const char *basename, struct route_report *rep)
+{
+	memset(rep, 0, sizeof *rep);
+	rep->scan_type = r->scan_type;
+	rep->target = r->target;
+	rep->tool = r->tool;
+	rep->suggested_title = r->test_title;
+	rep->scan_date = r->scan_date;
+	rep->parser_reads_dates = r->parser_reads_dates;
+	rep->basename = basename;
+	rep->upload_ext = r->upload_ext;
+	rep->kind_is_xml = r->kind == DOJOBRIDGE_KIND_XML;
+	rep->kind_is_json = r->kind == DOJOBRIDGE_KIND_JSON || r->kind == DOJOBRIDGE_KIND_JSONL;
+	rep->kind_is_csv = r->kind == DOJOBRIDGE_KIND_CSV;
+}
+
+void
 detect_result_json(const struct detect_result *r, const char *file, const char *upload_name,
     struct strbuf *out)
 {

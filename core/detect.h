@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "dojobridge-plugin.h"
+#include "route.h"
 #include "strbuf.h"
 
 struct detect;
@@ -71,6 +72,10 @@ int detect_file(struct detect *d, int fd, const char *name, const char *forced_s
 void detect_result_release(struct detect_result *r);
 
 const char *detect_status_name(enum detect_status s);
+
+/* What r tells route about the report dropped as basename (pointers into r). */
+void detect_route_report(const struct detect_result *r, const char *basename,
+    struct route_report *rep);
 
 /*
  * One JSON object (no newline) for `detect --json`: file, status,

@@ -183,7 +183,7 @@ cmd_detect(const struct globals *g, int argc, char **argv)
 	d = load_plugins(g, &refused);
 	for (; i < argc; i++) {
 		struct detect_result r;
-		struct route_report rep = { 0 };
+		struct route_report rep;
 		struct stat st;
 		char *upload = NULL, *base;
 		int fd;
@@ -202,11 +202,7 @@ cmd_detect(const struct globals *g, int argc, char **argv)
 		if (fd >= 0)
 			close(fd);
 		base = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
-		rep.basename = base;
-		rep.upload_ext = r.upload_ext;
-		rep.kind_is_xml = r.kind == DOJOBRIDGE_KIND_XML;
-		rep.kind_is_json = r.kind == DOJOBRIDGE_KIND_JSON || r.kind == DOJOBRIDGE_KIND_JSONL;
-		rep.kind_is_csv = r.kind == DOJOBRIDGE_KIND_CSV;
+		detect_route_report(&r, base, &rep);
 		if (r.status == DETECT_DETECTED)
 			upload = route_upload_name(&rep);
 		if (json) {

@@ -126,7 +126,7 @@ prepare(const struct conf *c, const struct conf_drop *dr, struct detect *d, int 
     const char *origin, const char *name, int fd, const struct stat *st, int sidecar_fd,
     struct prepared *p)
 {
-	struct route_report rep = { 0 };
+	struct route_report rep;
 	char err[1024], safe[300];
 	const char *slash = strrchr(origin, '/');
 	char *folder = slash ? xstrndup(origin, (size_t)(slash - origin)) : xstrdup("");
@@ -177,17 +177,7 @@ prepare(const struct conf *c, const struct conf_drop *dr, struct detect *d, int 
 		return fail_prep(p, "detect", "check the report opens in its own tool; dojobridge detect "
 		    "--explain shows what was recognised", "%s", p->det.error);
 	}
-	rep.scan_type = p->det.scan_type;
-	rep.target = p->det.target;
-	rep.tool = p->det.tool;
-	rep.suggested_title = p->det.test_title;
-	rep.scan_date = p->det.scan_date;
-	rep.parser_reads_dates = p->det.parser_reads_dates;
-	rep.basename = name;
-	rep.upload_ext = p->det.upload_ext;
-	rep.kind_is_xml = p->det.kind == DOJOBRIDGE_KIND_XML;
-	rep.kind_is_json = p->det.kind == DOJOBRIDGE_KIND_JSON || p->det.kind == DOJOBRIDGE_KIND_JSONL;
-	rep.kind_is_csv = p->det.kind == DOJOBRIDGE_KIND_CSV;
+	detect_route_report(&p->det, name, &rep);
 	p->test_title = route_test_title(&p->opts, &p->route, &rep);
 	route_scan_date(&p->opts, &rep, st->st_mtime, time(NULL), p->scan_date, &p->date_source);
 	route_build_form(&p->form, &p->opts, &p->route, &rep, p->test_title, p->scan_date);
@@ -288,8 +278,9 @@ next:
 	closedir(d);
 }
 
-static int
-walk_drop(struct walk *w, int rootfd, const char *spool_path)
+/* Walk the tree under dirfd (rel: its path under the drop root), passing over the spool. */
+static void
+walk_tree(struct walk *w, int dirfd, const char *rel, const char *spool_path)
 {
 	struct stat st;
 
@@ -300,8 +291,7 @@ walk_drop(struct walk *w, int rootfd, const char *spool_path)
 		w->spool_ino = st.st_ino;
 	}
 	w->now = time(NULL);
-	walk_dir(w, rootfd, "", 0);
-	return 0;
+	walk_dir(w, dirfd, rel, 0);
 }
 
 /* --- once ---------------------------------------------------------------- */
@@ -718,7 +708,7 @@ once_run(const struct conf *c, struct detect *d, const char *token, const struct
 		w.dr = dr;
 		w.found = claim_found;
 		w.ctx = &cc;
-		walk_drop(&w, rootfd, dr->spool);
+		walk_tree(&w, rootfd, "", dr->spool);
 		r.young += w.young;
 		if (spool_queue(&s, &jobs, &njobs) == 0) {
 			r.total += njobs;
@@ -893,15 +883,8 @@ plan_run(const struct conf *c, struct detect *d, char **paths, int npaths, int j
 			w.dr = dr;
 			w.found = plan_found;
 			w.ctx = &pc;
-			w.now = time(NULL);
 			if (fd >= 0) {
-				struct stat sp;
-
-				if (stat(dr->spool, &sp) == 0) {
-					w.spool_dev = sp.st_dev;
-					w.spool_ino = sp.st_ino;
-				}
-				walk_dir(&w, fd, rel, 0);
+				walk_tree(&w, fd, rel, dr->spool);
 				close(fd);
 			}
 		} else {
