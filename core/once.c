@@ -194,6 +194,7 @@ struct walk {
 	time_t now;
 	void (*found)(struct walk *w, int dirfd, const char *rel, const char *name, const struct stat *st);
 	void *ctx;
+	int all;			/* plan: every file, settled or not */
 	size_t young;			/* files skipped because they are still settling */
 };
 
@@ -263,7 +264,7 @@ walk_dir(struct walk *w, int dirfd, const char *rel, int depth)
 				walk_dir(w, sub, childrel, depth + 1);
 				close(sub);
 			}
-		} else if (w->dr->settle_ms > 0 &&
+		} else if (!w->all && w->dr->settle_ms > 0 &&
 		    (long long)(w->now - st.st_mtime) * 1000 < w->dr->settle_ms) {
 			w->young++;	/* still being written, perhaps: next run */
 		} else {
@@ -883,6 +884,7 @@ plan_run(const struct conf *c, struct detect *d, char **paths, int npaths, int j
 			w.dr = dr;
 			w.found = plan_found;
 			w.ctx = &pc;
+			w.all = 1;
 			if (fd >= 0) {
 				walk_tree(&w, fd, rel, dr->spool);
 				close(fd);
