@@ -319,6 +319,20 @@ struct run {
 	size_t total, done;
 };
 
+/* ,"product_type":...,"product":...,"engagement":...,"test_title":... (nulls without p). */
+static void
+add_names_json(struct strbuf *sb, const struct prepared *p)
+{
+	strbuf_addstr(sb, ",\"product_type\":");
+	strbuf_add_json(sb, p ? p->route.product_type : NULL);
+	strbuf_addstr(sb, ",\"product\":");
+	strbuf_add_json(sb, p ? p->route.product : NULL);
+	strbuf_addstr(sb, ",\"engagement\":");
+	strbuf_add_json(sb, p ? p->route.engagement : NULL);
+	strbuf_addstr(sb, ",\"test_title\":");
+	strbuf_add_json(sb, p ? p->test_title : NULL);
+}
+
 /* One line of the summary: p (may be NULL) says where it went, res (may be NULL) what came back. */
 static void
 add_row(struct run *r, const struct job *j, const struct prepared *p, const char *outcome,
@@ -354,14 +368,7 @@ add_row(struct run *r, const struct job *j, const struct prepared *p, const char
 	strbuf_add_json(&json, outcome);
 	strbuf_addstr(&json, ",\"scan_type\":");
 	strbuf_add_json(&json, scan_type);
-	strbuf_addstr(&json, ",\"product_type\":");
-	strbuf_add_json(&json, routed ? p->route.product_type : NULL);
-	strbuf_addstr(&json, ",\"product\":");
-	strbuf_add_json(&json, routed ? p->route.product : NULL);
-	strbuf_addstr(&json, ",\"engagement\":");
-	strbuf_add_json(&json, routed ? p->route.engagement : NULL);
-	strbuf_addstr(&json, ",\"test_title\":");
-	strbuf_add_json(&json, routed ? p->test_title : NULL);
+	add_names_json(&json, routed ? p : NULL);
 	strbuf_addstr(&json, ",\"target\":");
 	strbuf_add_json(&json, p && p->have_det ? p->det.target : NULL);
 	if (res != NULL && res->outcome == DOJO_IMPORTED)
@@ -461,14 +468,7 @@ receipt_line(const struct job *j, const struct prepared *p, const struct dojo_re
 	strbuf_add_json(&sb, j->origin);
 	strbuf_addf(&sb, ",\"sha256\":\"%s\",\"size\":%lld,\"scan_type\":", sha, j->size);
 	strbuf_add_json(&sb, p ? p->det.scan_type : NULL);
-	strbuf_addstr(&sb, ",\"product_type\":");
-	strbuf_add_json(&sb, p ? p->route.product_type : NULL);
-	strbuf_addstr(&sb, ",\"product\":");
-	strbuf_add_json(&sb, p ? p->route.product : NULL);
-	strbuf_addstr(&sb, ",\"engagement\":");
-	strbuf_add_json(&sb, p ? p->route.engagement : NULL);
-	strbuf_addstr(&sb, ",\"test_title\":");
-	strbuf_add_json(&sb, p ? p->test_title : NULL);
+	add_names_json(&sb, p);
 	strbuf_addstr(&sb, ",\"scan_date\":");
 	strbuf_add_json(&sb, p && p->scan_date[0] ? p->scan_date : NULL);
 	strbuf_addstr(&sb, ",\"scan_date_source\":");
