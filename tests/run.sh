@@ -30,7 +30,7 @@ skip_missing() { echo "$1"; exit 77; }
 for t in tests/unit/test_*.c; do
 	bin=${t%.c}
 	if [ "$HAVE_CMOCKA" = yes ]; then
-		run "unit/$(basename "$bin")" "$bin"
+		run "unit/$(basename "$bin")" ${DOJOBRIDGE_WRAPPER:-} "$bin"
 	else
 		run "unit/$(basename "$bin")" sh -c 'echo "cmocka is not installed (libcmocka-dev)"; exit 77'
 	fi
