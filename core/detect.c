@@ -467,11 +467,14 @@ detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_
 		r->parser_reads_dates = st->parser_reads_dates ? 1 : 0;
 		/* The verdict may ask for a content-specific extension (Tenable: .nessus or .csv). */
 		call.plugin = winner->p.name;
-		if (winner->p.probe(&host_table, &call, &f.pub, &v) == 0 && v.score > 0 && v.scan_type &&
-		    strcmp(v.scan_type, r->scan_type) == 0)
+		int recognised = winner->p.probe(&host_table, &call, &f.pub, &v) == 0 && v.score > 0 &&
+		    v.scan_type && strcmp(v.scan_type, r->scan_type) == 0;
+
+		if (recognised)
 			verdict_ext = v.upload_ext;
 		r->upload_ext = verdict_ext ? verdict_ext : st->upload_ext;
-		if (winner->p.extract != NULL) {
+		/* A forced scan type on a file its plugin does not recognise: send it, read nothing from it. */
+		if (winner->p.extract != NULL && recognised) {
 			call.extracting = 1;
 			if (winner->p.extract(&host_table, &call, &f.pub, r->scan_type) < 0) {
 				r->status = DETECT_ERROR;
