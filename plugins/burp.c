@@ -9,15 +9,6 @@
 
 #include "dojobridge-plugin.h"
 
-static const char *
-attr(const char *const *pairs, const char *name)
-{
-	for (; pairs[0] != NULL && pairs[1] != NULL; pairs += 2)
-		if (strcmp(pairs[0], name) == 0)
-			return pairs[1];
-	return NULL;
-}
-
 static int
 burp_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
     const struct dojobridge_facts *facts, struct dojobridge_verdict *out)
@@ -31,8 +22,8 @@ burp_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
 	 * Burp always writes both attributes; <issues><issue> alone is too
 	 * common a shape to claim.
 	 */
-	if (attr(facts->xml_root_attrs, "burpVersion") == NULL &&
-	    attr(facts->xml_root_attrs, "exportTime") == NULL)
+	if (dojobridge_pair(facts->xml_root_attrs, "burpVersion") == NULL &&
+	    dojobridge_pair(facts->xml_root_attrs, "exportTime") == NULL)
 		return 0;
 	out->score = 100;
 	out->scan_type = "Burp Scan";
@@ -48,7 +39,7 @@ burp_extract(const struct dojobridge_host *host, struct dojobridge_call *call,
 
 	(void)scan_type;
 
-	v = attr(facts->xml_root_attrs, "exportTime");
+	v = dojobridge_pair(facts->xml_root_attrs, "exportTime");
 	if (v != NULL && host->date(v, 0, date) == 0)
 		host->set(call, DOJOBRIDGE_SCAN_DATE, date);
 
@@ -58,7 +49,7 @@ burp_extract(const struct dojobridge_host *host, struct dojobridge_call *call,
 		host->set(call, DOJOBRIDGE_TARGET, target);
 
 	host->set(call, DOJOBRIDGE_TOOL, "Burp Suite");
-	v = attr(facts->xml_root_attrs, "burpVersion");
+	v = dojobridge_pair(facts->xml_root_attrs, "burpVersion");
 	if (v != NULL && *v != '\0')
 		host->set(call, DOJOBRIDGE_TOOL_VERSION, v);
 	return 0;

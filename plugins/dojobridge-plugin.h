@@ -42,6 +42,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -222,6 +223,29 @@ struct dojobridge_plugin {
 	int (*extract)(const struct dojobridge_host *host, struct dojobridge_call *call,
 	    const struct dojobridge_facts *facts, const char *scan_type);
 };
+
+/*
+ * Two helpers for reading the facts' lists, compiled into the plugin (they
+ * are not part of the ABI): is name in a NULL-terminated list, and the
+ * value paired with name in a name, value, ... list (NULL if absent).
+ */
+static inline int
+dojobridge_has(const char *const *list, const char *name)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(*list, name) == 0)
+			return 1;
+	return 0;
+}
+
+static inline const char *
+dojobridge_pair(const char *const *pairs, const char *name)
+{
+	for (; pairs[0] != NULL && pairs[1] != NULL; pairs += 2)
+		if (strcmp(pairs[0], name) == 0)
+			return pairs[1];
+	return NULL;
+}
 
 /* Define the entry point: DOJOBRIDGE_PLUGIN(my_plugin_struct) at the bottom of the plugin. */
 #define DOJOBRIDGE_PLUGIN(p) \

@@ -11,15 +11,6 @@
 #include "dojobridge-plugin.h"
 
 static int
-has(const char *const *list, const char *name)
-{
-	for (; *list != NULL; list++)
-		if (strcmp(*list, name) == 0)
-			return 1;
-	return 0;
-}
-
-static int
 gitleaks_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
     const struct dojobridge_facts *facts, struct dojobridge_verdict *out)
 {
@@ -29,11 +20,11 @@ gitleaks_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
 	(void)call;
 	if (facts->kind != DOJOBRIDGE_KIND_JSON || facts->json_top != '[')
 		return 0;
-	if (has(e, "RuleID") &&
-	    (has(e, "StartLine") || has(e, "Secret") || has(e, "Match")))
+	if (dojobridge_has(e, "RuleID") &&
+	    (dojobridge_has(e, "StartLine") || dojobridge_has(e, "Secret") || dojobridge_has(e, "Match")))
 		out->score = 100;			/* v8 */
-	else if (has(e, "offender") && has(e, "rule") &&
-	    (has(e, "line") || has(e, "commit")))
+	else if (dojobridge_has(e, "offender") && dojobridge_has(e, "rule") &&
+	    (dojobridge_has(e, "line") || dojobridge_has(e, "commit")))
 		out->score = 100;			/* v7 and earlier */
 	else
 		return 0;
@@ -51,7 +42,7 @@ gitleaks_extract(const struct dojobridge_host *host, struct dojobridge_call *cal
 	host->set(call, DOJOBRIDGE_TOOL, "Gitleaks");
 
 	/* v7 can name the repository it scanned; v8 never does. */
-	if (has(facts->json_elem_keys, "repoURL") &&
+	if (dojobridge_has(facts->json_elem_keys, "repoURL") &&
 	    host->json_find(call, "[0].repoURL", 0, url, sizeof(url)) == 0 &&
 	    url[0] != '\0')
 		host->set(call, DOJOBRIDGE_TARGET, url);

@@ -11,15 +11,7 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
-
-static int
-has(const char *const *list, const char *name)
-{
-	for (; *list != NULL; list++)
-		if (strcmp(*list, name) == 0)
-			return 1;
-	return 0;
-}
+#include "rawjson.h"
 
 static const unsigned char *
 find(const unsigned char *p, size_t len, const char *needle)
@@ -33,59 +25,6 @@ find(const unsigned char *p, size_t len, const char *needle)
 }
 
 static int
-space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/*
- * The value of key "name" directly inside the first object keyed `object`
- * (quotes included) in raw JSON text, tracking depth so that names nested
- * deeper are skipped (a descriptor's configuration has names of its own).
- * Escapes inside the name are copied as written.
- */
-static int
-raw_name(const unsigned char *p, size_t len, const char *object, char *out,
-    size_t outlen)
-{
-	size_t i = 0, key = 0, keylen = 0, n = 0, m = strlen(object);
-	int depth = 0;
-
-	while (i + m <= len && memcmp(p + i, object, m) != 0)
-		i++;
-	if (i + m > len)
-		return -1;
-	for (i += m; i < len && p[i] != '{'; i++)
-		if (p[i] != ':' && !space(p[i]))
-			return -1;
-	for (; i < len; i++) {
-		if (p[i] == '"') {
-			key = i;
-			for (i++; i < len && p[i] != '"'; i++)
-				if (p[i] == '\\')
-					i++;
-			keylen = i + 1 - key;
-		} else if (p[i] == ':' && depth == 1 && keylen == 6 &&
-		    memcmp(p + key, "\"name\"", 6) == 0)
-			break;
-		else if (p[i] == '{' || p[i] == '[')
-			depth++;
-		else if ((p[i] == '}' || p[i] == ']') && --depth == 0)
-			return -1;
-		else if (!space(p[i]))
-			keylen = 0;
-	}
-	for (i++; i < len && space(p[i]); i++)
-		;
-	if (i >= len || p[i] != '"')
-		return -1;
-	for (i++; i < len && p[i] != '"' && n + 1 < outlen; i++)
-		out[n++] = (char)p[i];
-	out[n] = '\0';
-	return i < len && p[i] == '"' ? 0 : -1;
-}
-
-static int
 grype_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
     const struct dojobridge_facts *facts, struct dojobridge_verdict *out)
 {
@@ -96,7 +35,7 @@ grype_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
 	(void)host;
 	(void)call;
 	if (facts->kind != DOJOBRIDGE_KIND_JSON || facts->json_top != '{' ||
-	    !has(k, "matches"))
+	    !dojobridge_has(k, "matches"))
 		return 0;
 
 	if (raw_name(facts->tail, facts->tail_len, "\"descriptor\"", name,
@@ -106,8 +45,8 @@ grype_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
 	else if (find(facts->head, facts->head_len, "\"Cycle\"") != NULL)
 		score = 0;
 	else if (find(facts->head, facts->head_len, "\"matchDetails\"") != NULL)
-		score = has(k, "source") || has(k, "distro") ? 90 : 70;
-	else if (has(k, "source") && has(k, "distro"))
+		score = dojobridge_has(k, "source") || dojobridge_has(k, "distro") ? 90 : 70;
+	else if (dojobridge_has(k, "source") && dojobridge_has(k, "distro"))
 		score = 50;	/* no matches, no descriptor to tell */
 	if (score > 0) {
 		out->score = score;

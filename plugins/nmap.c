@@ -9,15 +9,6 @@
 
 #include "dojobridge-plugin.h"
 
-static const char *
-attr(const char *const *pairs, const char *name)
-{
-	for (; pairs[0] != NULL && pairs[1] != NULL; pairs += 2)
-		if (strcmp(pairs[0], name) == 0)
-			return pairs[1];
-	return NULL;
-}
-
 static int
 nmap_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
     const struct dojobridge_facts *facts, struct dojobridge_verdict *out)
@@ -62,25 +53,25 @@ nmap_extract(const struct dojobridge_host *host, struct dojobridge_call *call,
 
 	(void)scan_type;
 
-	v = attr(facts->xml_root_attrs, "start");
+	v = dojobridge_pair(facts->xml_root_attrs, "start");
 	if (v != NULL && host->date(v, DOJOBRIDGE_DATE_EPOCH, date) == 0)
 		host->set(call, DOJOBRIDGE_SCAN_DATE, date);
-	else if ((v = attr(facts->xml_root_attrs, "startstr")) != NULL &&
+	else if ((v = dojobridge_pair(facts->xml_root_attrs, "startstr")) != NULL &&
 	    host->date(v, 0, date) == 0)
 		host->set(call, DOJOBRIDGE_SCAN_DATE, date);
 
 	if (host->xml_find(call, "nmaprun/host/address/@addr", target,
 	    sizeof(target)) != 0) {
 		target[0] = '\0';
-		if ((v = attr(facts->xml_root_attrs, "args")) != NULL)
+		if ((v = dojobridge_pair(facts->xml_root_attrs, "args")) != NULL)
 			args_target(v, target, sizeof(target));
 	}
 	if (target[0] != '\0')
 		host->set(call, DOJOBRIDGE_TARGET, target);
 
-	v = attr(facts->xml_root_attrs, "scanner");
+	v = dojobridge_pair(facts->xml_root_attrs, "scanner");
 	host->set(call, DOJOBRIDGE_TOOL, v != NULL && *v != '\0' ? v : "nmap");
-	v = attr(facts->xml_root_attrs, "version");
+	v = dojobridge_pair(facts->xml_root_attrs, "version");
 	if (v != NULL && *v != '\0')
 		host->set(call, DOJOBRIDGE_TOOL_VERSION, v);
 	return 0;

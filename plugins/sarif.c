@@ -10,26 +10,9 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
+#include "rawjson.h"
 
 #define SMALL	(1024 * 1024)	/* files small enough to stream in probe */
-
-static int
-has(const char *const *list, const char *name)
-{
-	for (; *list != NULL; list++)
-		if (strcmp(*list, name) == 0)
-			return 1;
-	return 0;
-}
-
-static const char *
-pair(const char *const *pairs, const char *name)
-{
-	for (; pairs[0] != NULL && pairs[1] != NULL; pairs += 2)
-		if (strcmp(pairs[0], name) == 0)
-			return pairs[1];
-	return NULL;
-}
 
 static int
 ends_with(const char *s, const char *suffix)
@@ -37,58 +20,6 @@ ends_with(const char *s, const char *suffix)
 	size_t n = strlen(s), m = strlen(suffix);
 
 	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-static int
-space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/*
- * The value of key "name" directly inside the first object keyed `object`
- * (quotes included) in raw JSON text, tracking depth so that names nested
- * deeper are skipped.  Escapes inside the name are copied as written.
- */
-static int
-raw_name(const unsigned char *p, size_t len, const char *object, char *out,
-    size_t outlen)
-{
-	size_t i = 0, key = 0, keylen = 0, n = 0, m = strlen(object);
-	int depth = 0;
-
-	while (i + m <= len && memcmp(p + i, object, m) != 0)
-		i++;
-	if (i + m > len)
-		return -1;
-	for (i += m; i < len && p[i] != '{'; i++)
-		if (p[i] != ':' && !space(p[i]))
-			return -1;
-	for (; i < len; i++) {
-		if (p[i] == '"') {
-			key = i;
-			for (i++; i < len && p[i] != '"'; i++)
-				if (p[i] == '\\')
-					i++;
-			keylen = i + 1 - key;
-		} else if (p[i] == ':' && depth == 1 && keylen == 6 &&
-		    memcmp(p + key, "\"name\"", 6) == 0)
-			break;
-		else if (p[i] == '{' || p[i] == '[')
-			depth++;
-		else if ((p[i] == '}' || p[i] == ']') && --depth == 0)
-			return -1;
-		else if (!space(p[i]))
-			keylen = 0;
-	}
-	for (i++; i < len && space(p[i]); i++)
-		;
-	if (i >= len || p[i] != '"')
-		return -1;
-	for (i++; i < len && p[i] != '"' && n + 1 < outlen; i++)
-		out[n++] = (char)p[i];
-	out[n] = '\0';
-	return i < len && p[i] == '"' ? 0 : -1;
 }
 
 static const char *
@@ -110,10 +41,10 @@ sarif_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
 	char driver[128] = "";
 
 	if (facts->kind != DOJOBRIDGE_KIND_JSON || facts->json_top != '{' ||
-	    !has(facts->json_keys, "runs"))
+	    !dojobridge_has(facts->json_keys, "runs"))
 		return 0;
-	version = pair(facts->json_scalars, "version");
-	schema = pair(facts->json_scalars, "$schema");
+	version = dojobridge_pair(facts->json_scalars, "version");
+	schema = dojobridge_pair(facts->json_scalars, "$schema");
 	if (version != NULL && strcmp(version, "2.1.0") == 0)
 		out->score = 100;
 	else if (schema != NULL && strstr(schema, "sarif") != NULL)

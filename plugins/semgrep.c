@@ -13,24 +13,6 @@
 #define SMALL	(1024 * 1024)	/* files small enough to stream in probe */
 
 static int
-has(const char *const *list, const char *name)
-{
-	for (; *list != NULL; list++)
-		if (strcmp(*list, name) == 0)
-			return 1;
-	return 0;
-}
-
-static const char *
-pair(const char *const *pairs, const char *name)
-{
-	for (; pairs[0] != NULL && pairs[1] != NULL; pairs += 2)
-		if (strcmp(pairs[0], name) == 0)
-			return pairs[1];
-	return NULL;
-}
-
-static int
 semgrep_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
     const struct dojobridge_facts *facts, struct dojobridge_verdict *out)
 {
@@ -40,15 +22,15 @@ semgrep_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
 	if (facts->kind != DOJOBRIDGE_KIND_JSON || facts->json_top != '{')
 		return 0;
 
-	if (has(keys, "vulns") && has(keys, "hasMore"))
+	if (dojobridge_has(keys, "vulns") && dojobridge_has(keys, "hasMore"))
 		out->score = 90;	/* the supply-chain API's page */
-	else if (!has(keys, "results") || !has(keys, "errors") ||
-	    has(keys, "generated_at") || has(keys, "metrics") ||
-	    has(keys, "mobsfscan_version"))
+	else if (!dojobridge_has(keys, "results") || !dojobridge_has(keys, "errors") ||
+	    dojobridge_has(keys, "generated_at") || dojobridge_has(keys, "metrics") ||
+	    dojobridge_has(keys, "mobsfscan_version"))
 		return 0;
 	/* Only semgrep writes these beside results and errors. */
-	else if (has(keys, "paths") || has(keys, "version") ||
-	    has(keys, "skipped_rules") || has(keys, "interfile_languages_used"))
+	else if (dojobridge_has(keys, "paths") || dojobridge_has(keys, "version") ||
+	    dojobridge_has(keys, "skipped_rules") || dojobridge_has(keys, "interfile_languages_used"))
 		out->score = 100;
 	else if (facts->size <= SMALL && host->json_find(call,
 	    "results[0].check_id", 0, id, sizeof(id)) == 0)
@@ -67,7 +49,7 @@ semgrep_extract(const struct dojobridge_host *host, struct dojobridge_call *call
 
 	(void)scan_type;
 	host->set(call, DOJOBRIDGE_TOOL, "Semgrep");
-	v = pair(facts->json_scalars, "version");
+	v = dojobridge_pair(facts->json_scalars, "version");
 	if (v != NULL && *v != '\0')
 		host->set(call, DOJOBRIDGE_TOOL_VERSION, v);
 	return 0;

@@ -12,24 +12,6 @@
 #include "dojobridge-plugin.h"
 
 static int
-has(const char *const *list, const char *name)
-{
-	for (; *list != NULL; list++)
-		if (strcmp(*list, name) == 0)
-			return 1;
-	return 0;
-}
-
-static const char *
-pair(const char *const *pairs, const char *name)
-{
-	for (; pairs[0] != NULL && pairs[1] != NULL; pairs += 2)
-		if (strcmp(pairs[0], name) == 0)
-			return pairs[1];
-	return NULL;
-}
-
-static int
 trivy_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
     const struct dojobridge_facts *facts, struct dojobridge_verdict *out)
 {
@@ -40,16 +22,16 @@ trivy_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
 	(void)call;
 	if (facts->kind != DOJOBRIDGE_KIND_JSON)
 		return 0;
-	if (facts->json_top == '{' && has(k, "SchemaVersion") &&
-	    (has(k, "ArtifactName") || has(k, "ArtifactType") ||
-	    has(k, "Results")))
+	if (facts->json_top == '{' && dojobridge_has(k, "SchemaVersion") &&
+	    (dojobridge_has(k, "ArtifactName") || dojobridge_has(k, "ArtifactType") ||
+	    dojobridge_has(k, "Results")))
 		out->score = 100;
-	else if (facts->json_top == '{' && has(k, "ClusterName") &&
-	    (has(k, "Vulnerabilities") || has(k, "Misconfigurations") ||
-	    has(k, "Resources")))
+	else if (facts->json_top == '{' && dojobridge_has(k, "ClusterName") &&
+	    (dojobridge_has(k, "Vulnerabilities") || dojobridge_has(k, "Misconfigurations") ||
+	    dojobridge_has(k, "Resources")))
 		out->score = 100;
-	else if (facts->json_top == '[' && has(e, "Target") &&
-	    has(e, "Vulnerabilities"))
+	else if (facts->json_top == '[' && dojobridge_has(e, "Target") &&
+	    dojobridge_has(e, "Vulnerabilities"))
 		out->score = 80;	/* legacy: few keys, but no one else's */
 	else
 		return 0;
@@ -67,7 +49,7 @@ trivy_extract(const struct dojobridge_host *host, struct dojobridge_call *call,
 	(void)scan_type;
 
 	/* Only newer Trivy writes CreatedAt; the rest have no report date. */
-	v = pair(facts->json_scalars, "CreatedAt");
+	v = dojobridge_pair(facts->json_scalars, "CreatedAt");
 	if (v != NULL && host->date(v, 0, date) == 0)
 		host->set(call, DOJOBRIDGE_SCAN_DATE, date);
 
@@ -76,9 +58,9 @@ trivy_extract(const struct dojobridge_host *host, struct dojobridge_call *call,
 	 * an image scanned by ID has an empty ArtifactName, and legacy reports
 	 * have none, so fall back to the first result's Target.
 	 */
-	if ((v = pair(facts->json_scalars, "ArtifactName")) != NULL && *v != '\0')
+	if ((v = dojobridge_pair(facts->json_scalars, "ArtifactName")) != NULL && *v != '\0')
 		host->set(call, DOJOBRIDGE_TARGET, v);
-	else if ((v = pair(facts->json_scalars, "ClusterName")) != NULL &&
+	else if ((v = dojobridge_pair(facts->json_scalars, "ClusterName")) != NULL &&
 	    *v != '\0')
 		host->set(call, DOJOBRIDGE_TARGET, v);
 	else if (host->json_find(call, facts->json_top == '[' ? "[0].Target" :
@@ -86,7 +68,7 @@ trivy_extract(const struct dojobridge_host *host, struct dojobridge_call *call,
 		host->set(call, DOJOBRIDGE_TARGET, buf);
 
 	host->set(call, DOJOBRIDGE_TOOL, "Trivy");
-	if (has(facts->json_keys, "Trivy") && host->json_find(call,
+	if (dojobridge_has(facts->json_keys, "Trivy") && host->json_find(call,
 	    "Trivy.Version", 0, buf, sizeof(buf)) == 0 && buf[0] != '\0')
 		host->set(call, DOJOBRIDGE_TOOL_VERSION, buf);
 	return 0;

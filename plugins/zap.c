@@ -9,15 +9,6 @@
 
 #include "dojobridge-plugin.h"
 
-static const char *
-attr(const char *const *pairs, const char *name)
-{
-	for (; pairs[0] != NULL && pairs[1] != NULL; pairs += 2)
-		if (strcmp(pairs[0], name) == 0)
-			return pairs[1];
-	return NULL;
-}
-
 static int
 zap_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
     const struct dojobridge_facts *facts, struct dojobridge_verdict *out)
@@ -45,7 +36,7 @@ zap_extract(const struct dojobridge_host *host, struct dojobridge_call *call,
 	 * "generated" has no zone and may be localised ("Fr., 30 Sep. 2022
 	 * 08:40:35"); the host's date reader knows those month names.
 	 */
-	v = attr(facts->xml_root_attrs, "generated");
+	v = dojobridge_pair(facts->xml_root_attrs, "generated");
 	if (v != NULL && host->date(v, 0, date) == 0)
 		host->set(call, DOJOBRIDGE_SCAN_DATE, date);
 
@@ -53,9 +44,9 @@ zap_extract(const struct dojobridge_host *host, struct dojobridge_call *call,
 	    sizeof(site)) == 0 && site[0] != '\0')
 		host->set(call, DOJOBRIDGE_TARGET, site);
 
-	v = attr(facts->xml_root_attrs, "programName");
+	v = dojobridge_pair(facts->xml_root_attrs, "programName");
 	host->set(call, DOJOBRIDGE_TOOL, v != NULL && *v != '\0' ? v : "ZAP");
-	v = attr(facts->xml_root_attrs, "version");
+	v = dojobridge_pair(facts->xml_root_attrs, "version");
 	if (v != NULL && *v != '\0')
 		host->set(call, DOJOBRIDGE_TOOL_VERSION, v);
 	return 0;

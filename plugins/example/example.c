@@ -21,30 +21,6 @@
 #include "dojobridge-plugin.h"
 
 /*
- * The host hands over lists as NULL-terminated arrays of strings.  Small
- * helpers like this one are static: the only symbol a plugin exports is
- * its entry point.
- */
-static int
-has(const char *const *list, const char *name)
-{
-	for (; *list != NULL; list++)
-		if (strcmp(*list, name) == 0)
-			return 1;
-	return 0;
-}
-
-/* Pairs alternate a key and its value: "name", "Nightly audit", ... */
-static const char *
-pair(const char *const *pairs, const char *name)
-{
-	for (; pairs[0] != NULL && pairs[1] != NULL; pairs += 2)
-		if (strcmp(pairs[0], name) == 0)
-			return pairs[1];
-	return NULL;
-}
-
-/*
  * Step 1: probe.  The host calls every plugin's probe for every file, with
  * facts it has already read once (the kind of file, the top-level JSON
  * keys, the XML root, the CSV header, the first and last 64 KiB).  Decide
@@ -73,10 +49,10 @@ example_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
 	char value[64];
 
 	if (facts->kind != DOJOBRIDGE_KIND_JSON || facts->json_top != '{' ||
-	    !has(facts->json_keys, "findings"))
+	    !dojobridge_has(facts->json_keys, "findings"))
 		return 0;
 	for (key = facts->json_keys; *key != NULL; key++)
-		if (!has(generic_keys, *key))
+		if (!dojobridge_has(generic_keys, *key))
 			return 0;
 
 	/*
@@ -92,7 +68,7 @@ example_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
 	    sizeof(value)) != 0))
 		return 0;
 
-	out->score = has(facts->json_keys, "type") ? 60 : 50;
+	out->score = dojobridge_has(facts->json_keys, "type") ? 60 : 50;
 	out->scan_type = "Generic Findings Import";
 	return 0;
 }
@@ -118,9 +94,9 @@ example_extract(const struct dojobridge_host *host, struct dojobridge_call *call
 
 	(void)scan_type;		/* this plugin has only one */
 
-	name = pair(facts->json_scalars, "name");
-	type = pair(facts->json_scalars, "type");
-	version = pair(facts->json_scalars, "version");
+	name = dojobridge_pair(facts->json_scalars, "name");
+	type = dojobridge_pair(facts->json_scalars, "type");
+	version = dojobridge_pair(facts->json_scalars, "version");
 
 	if (type != NULL && *type != '\0')
 		host->set(call, DOJOBRIDGE_TOOL, type);
