@@ -375,7 +375,6 @@ detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_
 	struct dojobridge_call call = { r, fd, NULL, name, 0, "" };
 	const struct loaded *winner = NULL;
 	const struct dojobridge_scan_type *st = NULL;
-	const char *verdict_ext = NULL;
 	char err[256];
 
 	memset(r, 0, sizeof *r);
@@ -403,6 +402,7 @@ detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_
 		r->cands[r->ncands].scan_type = v.scan_type;
 		r->cands[r->ncands].plugin = l->p.name;
 		r->cands[r->ncands].score = v.score;
+		r->cands[r->ncands].upload_ext = v.upload_ext;
 		r->ncands++;
 	}
 	qsort(r->cands, r->ncands, sizeof *r->cands, by_score);
@@ -421,10 +421,6 @@ detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_
 				if (strcmp(scantypes_all[i], forced_scan_type) == 0)
 					r->scan_type = scantypes_all[i];
 		}
-		for (size_t i = 0; i < r->ncands; i++)
-			if (strcmp(r->cands[i].scan_type, forced_scan_type) == 0 && winner &&
-			    strcmp(r->cands[i].plugin, winner->p.name) == 0)
-				r->score = r->cands[i].score;
 	} else if (f.pub.kind == DOJOBRIDGE_KIND_EMPTY) {
 		r->status = DETECT_EMPTY;
 		snprintf(r->error, sizeof r->error, "the report has no content (empty, [], {} or null); "
@@ -461,20 +457,21 @@ detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_
 	}
 
 	if (winner != NULL) {
-		struct dojobridge_verdict v = { 0, NULL, NULL };
+		const struct detect_candidate *mine = NULL;
 
 		r->plugin = winner->p.name;
 		r->parser_reads_dates = st->parser_reads_dates ? 1 : 0;
-		/* The verdict may ask for a content-specific extension (Tenable: .nessus or .csv). */
+		/* The winner's verdict for this scan type, if its probe recognised the file. */
+		for (size_t i = 0; i < r->ncands && mine == NULL; i++)
+			if (strcmp(r->cands[i].plugin, winner->p.name) == 0 &&
+			    strcmp(r->cands[i].scan_type, r->scan_type) == 0)
+				mine = &r->cands[i];
+		r->score = mine ? mine->score : 0;
+		/* A content-specific extension (Tenable: .nessus or .csv) wins over the type's default. */
+		r->upload_ext = mine && mine->upload_ext ? mine->upload_ext : st->upload_ext;
 		call.plugin = winner->p.name;
-		int recognised = winner->p.probe(&host_table, &call, &f.pub, &v) == 0 && v.score > 0 &&
-		    v.scan_type && strcmp(v.scan_type, r->scan_type) == 0;
-
-		if (recognised)
-			verdict_ext = v.upload_ext;
-		r->upload_ext = verdict_ext ? verdict_ext : st->upload_ext;
 		/* A forced scan type on a file its plugin does not recognise: send it, read nothing from it. */
-		if (winner->p.extract != NULL && recognised) {
+		if (winner->p.extract != NULL && mine != NULL) {
 			call.extracting = 1;
 			if (winner->p.extract(&host_table, &call, &f.pub, r->scan_type) < 0) {
 				r->status = DETECT_ERROR;

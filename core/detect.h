@@ -29,6 +29,7 @@ struct detect_candidate {
 	const char *scan_type;		/* owned by the plugin (static) */
 	const char *plugin;
 	int score;
+	const char *upload_ext;		/* the verdict's own extension, or NULL */
 };
 
 struct detect_result {

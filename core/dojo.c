@@ -6,6 +6,7 @@
  */
 #include "dojo.h"
 #include "log.h"
+#include "sha256.h"
 #include "strbuf.h"
 #include "xmem.h"
 
@@ -55,6 +56,8 @@ struct upload_src {
 	uint64_t off;
 	uint64_t size;
 	int shrank;
+	struct sha256 hash;	/* of bytes [0, hashed) as they were sent */
+	uint64_t hashed;
 };
 
 int
@@ -198,6 +201,11 @@ upload_read(char *buf, size_t size, size_t nitems, void *arg)
 		src->shrank = 1;
 		return CURL_READFUNC_ABORT;	/* the report shrank or vanished: never send half */
 	}
+	/* Hash in passing; a resend starts again at 0 (see upload_seek). */
+	if (src->off == src->hashed) {
+		sha256_update(&src->hash, buf, (size_t)n);
+		src->hashed += (uint64_t)n;
+	}
 	src->off += (uint64_t)n;
 	return (size_t)n;
 }
@@ -210,6 +218,10 @@ upload_seek(void *arg, curl_off_t offset, int origin)
 	if (origin != SEEK_SET || offset < 0 || (uint64_t)offset > src->size)
 		return CURL_SEEKFUNC_CANTSEEK;
 	src->off = (uint64_t)offset;
+	if (offset == 0) {
+		sha256_init(&src->hash);
+		src->hashed = 0;
+	}
 	return CURL_SEEKFUNC_OK;
 }
 
@@ -566,7 +578,7 @@ int
 dojo_reimport(struct dojo *d, const struct form *form, int fd, uint64_t size,
     struct dojo_result *res)
 {
-	struct upload_src src = { fd, 0, size, 0 };
+	struct upload_src src = { .fd = fd, .size = size };
 	struct answer a = { STRBUF_INIT, ANSWER_MAX, 0 };
 	curl_mime *mime;
 	curl_mimepart *part;
@@ -589,7 +601,10 @@ dojo_reimport(struct dojo *d, const struct form *form, int fd, uint64_t size,
 	curl_easy_setopt(d->easy, CURLOPT_URL, url);
 	curl_easy_setopt(d->easy, CURLOPT_HTTPHEADER, d->headers);
 	curl_easy_setopt(d->easy, CURLOPT_MIMEPOST, mime);
+	sha256_init(&src.hash);
 	perform(d, &a, &src, res);
+	if (src.hashed == size)
+		sha256_hex(&src.hash, res->sha256);
 	if (res->outcome == DOJO_IMPORTED)
 		read_import_answer(res, &a.body);
 	curl_easy_setopt(d->easy, CURLOPT_MIMEPOST, NULL);

@@ -42,6 +42,8 @@ struct dojo_result {
 	long test_id, engagement_id, product_id, product_type_id;
 	long created, closed, reactivated, untouched;	/* finding counts from the statistics */
 	double seconds;			/* time the request took */
+	char sha256[65];		/* of the report as sent, when it went out whole and in
+					   order (hashed while streaming: no second read); else "" */
 };
 
 void dojo_result_release(struct dojo_result *r);

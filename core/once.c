@@ -501,19 +501,19 @@ upload_job(struct run *r, const struct conf_drop *dr, struct spool *s, struct jo
     struct prepared *p, int fd, uint64_t size)
 {
 	struct dojo_result res = { 0 };
-	char safe[300], detail[256], sha[65] = "";
+	char safe[300], detail[256];
 
-	if (sha256_fd(fd, size, sha) < 0) {
-		fail_job(r, s, j, p, NULL, "read", "the report could not be read to the end (it shrank?)",
-		    "drop it again");
-		return;
-	}
 	for (int attempt = 0; ; attempt++) {
 		spool_count_attempt(s, j);
 		dojo_result_release(&res);
 		dojo_reimport(r->dojo, &p->form, fd, size, &res);
 		if (res.outcome == DOJO_IMPORTED) {
-			char *line = receipt_line(j, p, &res, sha);
+			char *line;
+
+			/* The server answered before taking every byte: hash the file itself. */
+			if (res.sha256[0] == '\0' && sha256_fd(fd, size, res.sha256) < 0)
+				snprintf(res.sha256, sizeof res.sha256, "unknown");
+			line = receipt_line(j, p, &res, res.sha256);
 
 			spool_receipt(s, line);
 			free(line);

@@ -33,6 +33,9 @@ error_says() {
 
 case="502 then success"; fresh; ctl '{"next":[{"status":502}]}'; run_once; expect 0 1 0 0
 grep -q "attempt 1: HTTP 502" "$T/err" || fail "$case: the retry is not logged"
+want=$("$PYTHON" -c 'import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],"rb").read()).hexdigest())' \
+	tests/data/scans/zap/some_2.9.0.xml)
+grep -q "\"sha256\":\"$want\"" "$T/drop/.dojobridge/receipts.jsonl" || fail "$case: receipt sha256 after a resend"
 
 case="connection reset then success"; fresh; ctl '{"next":[{"reset":true}]}'; run_once; expect 0 1 0 0
 

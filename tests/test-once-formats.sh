@@ -65,6 +65,20 @@ assert not want, want
 assert len(titles) == 10
 PY
 
+# Each receipt's sha256 is the report's, and what the server received.
+"$PYTHON" - "$T/requests.jsonl" "$T/drop/.dojobridge/receipts.jsonl" <<'PY' || exit 1
+import hashlib, json, sys
+sent = {json.loads(l)["files"]["file"]["sha256"] for l in open(sys.argv[1])
+        if json.loads(l)["path"] == "/api/v2/reimport-scan/"}
+want = {hashlib.sha256(open("tests/data/scans/" + f, "rb").read()).hexdigest() for f in (
+    "zap/some_2.9.0.xml", "burp/one_finding_with_cwe.xml", "trivy/issue_9333.json",
+    "semgrep/many_findings.json", "anchore_grype/check_all_fields.json", "gitleaks/gitleaks8_many.json",
+    "sarif/appendix_k2.sarif", "nmap/nmap_1port.xml", "tenable/nessus/nessus_with_cwe-.nessus",
+    "dependency_check/single_vuln.xml")}
+got = {json.loads(l)["sha256"] for l in open(sys.argv[2])}
+assert got == want == sent, (got ^ want, sent ^ want)
+PY
+
 # The same target's next report lands in the same test; its statistics show what closed.
 drop zap/zap-results-first-scan.xml "Team A/web/nightly/zap.xml"
 touch -d '2 hours ago' "$T/drop/Team A/web/nightly/zap.xml"
