@@ -51,12 +51,6 @@ emit(enum log_level level, const char *fmt, va_list ap, int with_errno, int save
 		fprintf(stderr, "%s: %s%s\n", log_progname, tag[level], msg);
 }
 
-void
-vlog(enum log_level level, const char *fmt, va_list ap)
-{
-	emit(level, fmt, ap, 0, 0);
-}
-
 #define LOG_BODY(level, with_errno) do {		\
 	int saved = errno;				\
 	va_list ap;					\

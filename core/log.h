@@ -11,8 +11,6 @@
 #ifndef DOJOBRIDGE_LOG_H
 #define DOJOBRIDGE_LOG_H
 
-#include <stdarg.h>
-
 #define LOG_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
 enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
@@ -28,7 +26,6 @@ void log_debug(const char *fmt, ...) LOG_PRINTF(1, 2);
 /* Like log_warnx at error level; returns -1 so that `return log_errorx(...)` is one line. */
 int log_errorx(const char *fmt, ...) LOG_PRINTF(1, 2);
 int log_error(const char *fmt, ...) LOG_PRINTF(1, 2);
-void vlog(enum log_level level, const char *fmt, va_list ap) LOG_PRINTF(2, 0);
 
 _Noreturn void fatal(const char *fmt, ...) LOG_PRINTF(1, 2);
 _Noreturn void fatalx(const char *fmt, ...) LOG_PRINTF(1, 2);

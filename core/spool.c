@@ -553,31 +553,3 @@ spool_prune(struct spool *s, int days, time_t now)
 	closedir(d);
 	return pruned;
 }
-
-static size_t
-count_dir(int dirfd)
-{
-	int fd = dup(dirfd);
-	DIR *d;
-	struct dirent *e;
-	size_t n = 0;
-
-	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return 0;
-	}
-	rewinddir(d);
-	while ((e = readdir(d)) != NULL)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
-void
-spool_counts(struct spool *s, size_t *queued, size_t *done, size_t *failed)
-{
-	*queued = count_dir(s->queuefd);
-	*done = count_dir(s->donefd);
-	*failed = count_dir(s->failedfd);
-}

@@ -103,7 +103,4 @@ int spool_receipt(struct spool *s, const char *line);
 /* Remove done/ jobs claimed more than days ago.  Returns how many. */
 int spool_prune(struct spool *s, int days, time_t now);
 
-/* Counts per state, for `status`. */
-void spool_counts(struct spool *s, size_t *queued, size_t *done, size_t *failed);
-
 #endif

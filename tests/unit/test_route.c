@@ -153,30 +153,24 @@ scan_date_policies(void **state)
 }
 
 static void
+expect_upload_name(struct route_report rep, const char *want)
+{
+	char *n = route_upload_name(&rep);
+
+	assert_string_equal(n, want);
+	free(n);
+}
+
+static void
 upload_names(void **state)
 {
-	struct route_report zap = { .basename = "Nightly.XML", .upload_ext = ".xml" };
-	struct route_report leaks = { .basename = "gitleaks-report", .upload_ext = ".json" };
-	struct route_report sarif = { .basename = "codeql.sarif" };
-	struct route_report odd = { .basename = "a\"b\nc", .kind_is_json = 1 };
-	char *n;
-
 	(void)state;
-	n = route_upload_name(&zap);
-	assert_string_equal(n, "Nightly.xml");
-	free(n);
-	n = route_upload_name(&leaks);
-	assert_string_equal(n, "gitleaks-report.json");
-	free(n);
-	n = route_upload_name(&sarif);
-	assert_string_equal(n, "codeql.sarif");
-	free(n);
-	n = route_upload_name(&odd);
-	assert_string_equal(n, "a_b_c.json");
-	free(n);
-	n = route_upload_name(&(struct route_report){ .basename = ".json", .upload_ext = ".json" });
-	assert_string_equal(n, "report.json");
-	free(n);
+	expect_upload_name((struct route_report){ .basename = "Nightly.XML", .upload_ext = ".xml" }, "Nightly.xml");
+	expect_upload_name((struct route_report){ .basename = "gitleaks-report", .upload_ext = ".json" },
+	    "gitleaks-report.json");
+	expect_upload_name((struct route_report){ .basename = "codeql.sarif" }, "codeql.sarif");
+	expect_upload_name((struct route_report){ .basename = "a\"b\nc", .kind_is_json = 1 }, "a_b_c.json");
+	expect_upload_name((struct route_report){ .basename = ".json", .upload_ext = ".json" }, "report.json");
 }
 
 static void
