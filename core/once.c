@@ -100,6 +100,51 @@ read_folder_policies(int rootfd, const char *root, const char *folder, struct im
 	return rc;
 }
 
+/*
+ * The folder policies of one drop, read once per folder and run: a batch
+ * may hold thousands of reports in one folder.  Each entry holds what the
+ * .dojobridge.conf files from the root down to that folder set, or why
+ * they could not be read.
+ */
+struct policy_cache {
+	struct cached_policy {
+		char *folder;
+		struct import_opts opts;
+		char *error;
+	} *v;
+	size_t n;
+};
+
+static const struct cached_policy *
+folder_policies(struct policy_cache *pc, int rootfd, const char *root, const char *folder)
+{
+	struct cached_policy *e;
+	char err[1024];
+
+	for (size_t i = 0; i < pc->n; i++)
+		if (strcmp(pc->v[i].folder, folder) == 0)
+			return &pc->v[i];
+	pc->v = xrealloc(pc->v, (pc->n + 1) * sizeof *pc->v);
+	e = &pc->v[pc->n++];
+	memset(e, 0, sizeof *e);
+	e->folder = xstrdup(folder);
+	if (read_folder_policies(rootfd, root, folder, &e->opts, err, sizeof err) < 0)
+		e->error = xstrdup(err);
+	return e;
+}
+
+static void
+policy_cache_release(struct policy_cache *pc)
+{
+	for (size_t i = 0; i < pc->n; i++) {
+		free(pc->v[i].folder);
+		import_opts_release(&pc->v[i].opts);
+		free(pc->v[i].error);
+	}
+	free(pc->v);
+	memset(pc, 0, sizeof *pc);
+}
+
 static int
 fail_prep(struct prepared *p, const char *stage, const char *hint, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -123,21 +168,22 @@ fail_prep(struct prepared *p, const char *stage, const char *hint, const char *f
  */
 static int
 prepare(const struct conf *c, const struct conf_drop *dr, struct detect *d, int rootfd,
-    const char *origin, const char *name, int fd, const struct stat *st, int sidecar_fd,
-    struct prepared *p)
+    struct policy_cache *policies, const char *origin, const char *name, int fd,
+    const struct stat *st, int sidecar_fd, struct prepared *p)
 {
 	struct route_report rep;
 	char err[1024], safe[300];
 	const char *slash = strrchr(origin, '/');
 	char *folder = slash ? xstrndup(origin, (size_t)(slash - origin)) : xstrdup("");
-	int rc;
+	const struct cached_policy *pol = folder_policies(policies, rootfd, dr->path, folder);
 
-	memset(p, 0, sizeof *p);
-	import_opts_overlay(&p->opts, &dr->import);
-	rc = read_folder_policies(rootfd, dr->path, folder, &p->opts, err, sizeof err);
 	free(folder);
-	if (rc < 0)
-		return fail_prep(p, "policy", "fix the folder policy file, then drop the report again (a copy is kept in failed/)", "%s", err);
+	memset(p, 0, sizeof *p);
+	if (pol->error != NULL)
+		return fail_prep(p, "policy", "fix the folder policy file, then drop the report again "
+		    "(a copy is kept in failed/)", "%s", pol->error);
+	import_opts_overlay(&p->opts, &dr->import);
+	import_opts_overlay(&p->opts, &pol->opts);
 	if (sidecar_fd >= 0 && conf_read_sidecar(sidecar_fd, &p->opts, err, sizeof err) < 0)
 		return fail_prep(p, "sidecar", "fix the sidecar and drop both files again",
 		    "the sidecar %s.dojo.json: %s", escape_name(name, safe, sizeof safe), err);
@@ -317,6 +363,7 @@ struct run {
 	int server_down;	/* unreachable or refusing: stop uploading, fail nothing */
 	char server_problem[1024];
 	size_t total, done;
+	struct policy_cache policies;	/* of the drop being drained */
 };
 
 /* ,"product_type":...,"product":...,"engagement":...,"test_title":... (nulls without p). */
@@ -580,7 +627,7 @@ process_job(struct run *r, const struct conf_drop *dr, int rootfd, struct spool 
 		return;
 	}
 	sfd = spool_open_sidecar(s, j);
-	if (prepare(r->c, dr, r->d, rootfd, j->origin, j->name, fd, &st, sfd, &p) < 0) {
+	if (prepare(r->c, dr, r->d, rootfd, &r->policies, j->origin, j->name, fd, &st, sfd, &p) < 0) {
 		if (p.skip_empty) {
 			char *line = receipt_line(j, &p, NULL, "");
 
@@ -717,6 +764,7 @@ once_run(const struct conf *c, struct detect *d, const char *token, const struct
 				process_job(&r, dr, rootfd, &s, &jobs[k]);
 			spool_jobs_free(jobs, njobs);
 		}
+		policy_cache_release(&r.policies);
 		spool_release(&s);
 		close(rootfd);
 	}
@@ -749,6 +797,7 @@ struct plan_ctx {
 	int rootfd;
 	int json;
 	int bad;
+	struct policy_cache policies;
 };
 
 static void
@@ -770,7 +819,7 @@ plan_one(struct plan_ctx *pc, int dirfd, const char *rel, const char *name)
 	snprintf(sidecar, sizeof sidecar, "%s.dojo.json", name);
 	if (strlen(name) + 10 <= NAME_MAX)
 		sfd = openat(dirfd, sidecar, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	prepare(pc->c, pc->dr, pc->d, pc->rootfd, rel, name, fd, &st, sfd, &p);
+	prepare(pc->c, pc->dr, pc->d, pc->rootfd, &pc->policies, rel, name, fd, &st, sfd, &p);
 print:
 	if (pc->json) {
 		strbuf_addstr(&out, "{\"drop\":");
@@ -851,7 +900,7 @@ plan_run(const struct conf *c, struct detect *d, char **paths, int npaths, int j
 		char real[PATH_MAX];
 		const struct conf_drop *dr = NULL;
 		const char *rel;
-		struct plan_ctx pc = { c, d, NULL, -1, json, 0 };
+		struct plan_ctx pc = { c, d, NULL, -1, json, 0, { NULL, 0 } };
 		struct stat st;
 
 		if (realpath(paths[i], real) == NULL) {
@@ -903,6 +952,7 @@ plan_run(const struct conf *c, struct detect *d, char **paths, int npaths, int j
 		}
 		if (pc.rootfd >= 0)
 			close(pc.rootfd);
+		policy_cache_release(&pc.policies);
 		bad |= pc.bad;
 	}
 	return bad;

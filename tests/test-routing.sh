@@ -56,11 +56,23 @@ ups = {r["files"]["file"]["filename"]: r["fields"] for r in reqs if r["path"] ==
 t = ups["trivy.json"]
 assert t["product_type_name"] == "Security" and t["product_name"] == "web" and t["engagement_name"] == "ci", t
 assert t["version"] == "1.4.2" and t["build_id"] == "77" and t["commit_hash"] == "abc123", t
-assert t["tags"] in ("nightly,release", ["nightly", "release"]), t
+assert t["tags"] == "nightly,release", t
 assert t["minimum_severity"] == "High" and t["environment"] == "Staging", t
 assert t["test_title"].startswith("nightly "), t
 n = ups["nmap.xml"]
 assert n["environment"] == "Production", n   # the nearer folder policy wins
 assert n["minimum_severity"] == "High", n
 PY
+
+# A broken folder policy fails every report below it, and is reported once.
+mkdir -p "$T/drop/shop/ci"
+printf '[import]\nminimum_severity = Severe\n' >"$T/drop/shop/.dojobridge.conf"
+cp tests/data/scans/nmap/nmap_1port.xml "$T/drop/shop/ci/a.xml"
+cp tests/data/scans/nmap/nmap_1port.xml "$T/drop/shop/ci/b.xml"
+$DOJOBRIDGE -c "$T/conf.d" once >"$T/out" 2>"$T/err"
+[ $? -eq 1 ] || { cat "$T/out" "$T/err"; fail "bad policy: exit"; }
+grep -q '^0 imported, 2 failed' "$T/out" || { cat "$T/out"; fail "bad policy: summary"; }
+[ "$(grep -c 'shop/.dojobridge.conf:2: \[import\] minimum_severity' "$T/err")" = 1 ] ||
+	{ cat "$T/err"; fail "the policy error should be logged once"; }
+grep -q 'a.xml: failed: the folder policy .*/shop/.dojobridge.conf has errors' "$T/err" || fail "bad policy: reason"
 echo ok
