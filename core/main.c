@@ -188,6 +188,7 @@ cmd_detect(const struct globals *g, int argc, char **argv)
 		char *upload = NULL, *base;
 		int fd;
 
+		base = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
 		fd = open(argv[i], O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 		memset(&r, 0, sizeof r);
 		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -197,11 +198,10 @@ cmd_detect(const struct globals *g, int argc, char **argv)
 			    "a symbolic link, which dojobridge never follows" : strerror(errno)) :
 			    "not a regular file");
 		} else {
-			detect_file(d, fd, strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i], NULL, &r);
+			detect_file(d, fd, base, NULL, &r);
 		}
 		if (fd >= 0)
 			close(fd);
-		base = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
 		detect_route_report(&r, base, &rep);
 		if (r.status == DETECT_DETECTED)
 			upload = route_upload_name(&rep);

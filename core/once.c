@@ -442,17 +442,25 @@ progress(struct run *r, const struct job *j)
 	fflush(stderr);
 }
 
+/* The current time as ISO 8601 UTC, for error.json and receipts. */
+static void
+utc_now(char when[32])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(when, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 static char *
 error_json(const struct job *j, const struct prepared *p, const struct dojo_result *res,
     const char *stage, const char *error, const char *hint)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char when[32];
-	time_t now = time(NULL);
-	struct tm tm;
 
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	utc_now(when);
 	strbuf_addstr(&sb, "{\n  \"file\": ");
 	strbuf_add_json(&sb, j->origin);
 	strbuf_addstr(&sb, ",\n  \"name\": ");
@@ -502,11 +510,8 @@ receipt_line(const struct job *j, const struct prepared *p, const struct dojo_re
 {
 	struct strbuf sb = STRBUF_INIT;
 	char when[32];
-	time_t now = time(NULL);
-	struct tm tm;
 
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	utc_now(when);
 	strbuf_addf(&sb, "{\"time\":\"%s\",\"job\":", when);
 	strbuf_add_json(&sb, j->id);
 	strbuf_addstr(&sb, ",\"drop\":");
