@@ -439,29 +439,62 @@ set_body(struct dojo_result *res, const struct strbuf *body)
 	res->body = xstrndup(body->buf, n);
 }
 
-/* Run the prepared easy handle; classify transport errors and HTTP answers. */
+/* One request on its own easy handle, for curl_easy_perform or a multi handle. */
+struct request {
+	struct dojo *d;
+	CURL *easy;
+	struct answer a;
+	struct activity act;
+	char errbuf[CURL_ERROR_SIZE];
+	struct timespec t0;
+	char *url;
+};
+
 static void
-perform(struct dojo *d, struct answer *a, const struct upload_src *src, struct dojo_result *res)
+request_start(struct request *rq, struct dojo *d, CURL *easy, const char *url, size_t maxbytes)
 {
-	char errbuf[CURL_ERROR_SIZE] = "";
-	struct timespec t0, t1;
-	struct activity act = { { 0, 0 }, -1, -1, d->idle_ms, 0 };
-	CURLcode rc;
+	memset(rq, 0, sizeof *rq);
+	rq->d = d;
+	rq->easy = easy;
+	strbuf_init(&rq->a.body);
+	rq->a.max = maxbytes;
+	rq->url = xstrdup(url);
+	rq->act.ul = rq->act.dl = -1;
+	rq->act.idle_ms = d->idle_ms;
+	curl_easy_setopt(easy, CURLOPT_URL, rq->url);
+	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, d->headers);
+	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, rq->errbuf);
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, answer_write);
+	curl_easy_setopt(easy, CURLOPT_WRITEDATA, &rq->a);
+	curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &rq->act);
+	curl_easy_setopt(easy, CURLOPT_PRIVATE, rq);
+	clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+	rq->act.last = rq->t0;
+}
+
+static void
+request_release(struct request *rq)
+{
+	strbuf_release(&rq->a.body);
+	free(rq->url);
+	rq->url = NULL;
+}
+
+/* The request ended with rc: classify transport errors and HTTP answers. */
+static void
+request_finish(struct request *rq, CURLcode rc, const struct upload_src *src, struct dojo_result *res)
+{
+	struct dojo *d = rq->d;
+	struct answer *a = &rq->a;
+	struct timespec t1;
 	curl_off_t retry_after = 0;
 
-	curl_easy_setopt(d->easy, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(d->easy, CURLOPT_WRITEFUNCTION, answer_write);
-	curl_easy_setopt(d->easy, CURLOPT_WRITEDATA, a);
-	curl_easy_setopt(d->easy, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(d->easy, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(d->easy, CURLOPT_XFERINFODATA, &act);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	act.last = t0;
-	rc = curl_easy_perform(d->easy);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	res->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	curl_easy_getinfo(d->easy, CURLINFO_RESPONSE_CODE, &res->status);
-	if (curl_easy_getinfo(d->easy, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK && retry_after > 0)
+	res->seconds = (double)(t1.tv_sec - rq->t0.tv_sec) + (double)(t1.tv_nsec - rq->t0.tv_nsec) / 1e9;
+	curl_easy_getinfo(rq->easy, CURLINFO_RESPONSE_CODE, &res->status);
+	if (curl_easy_getinfo(rq->easy, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK && retry_after > 0)
 		res->retry_after = retry_after > 3600 ? 3600 : (long)retry_after;
 
 	if (a->overflow) {
@@ -475,14 +508,14 @@ perform(struct dojo *d, struct answer *a, const struct upload_src *src, struct d
 		/* No usable answer: the network, TLS, or the server dropping us. */
 		res->status = 0;
 		res->outcome = DOJO_RETRY;
-		if (act.expired)
+		if (rq->act.expired)
 			snprintf(res->message, sizeof res->message, "no answer from DefectDojo at %s: nothing "
 			    "moved for idle_timeout (%ld s)", d->base, d->idle_ms / 1000);
 		else if (src != NULL && src->shrank)
 			snprintf(res->message, sizeof res->message, "the report shrank while it was being sent");
 		else
 			snprintf(res->message, sizeof res->message, "cannot reach DefectDojo at %s: %s", d->base,
-			    errbuf[0] ? errbuf : curl_easy_strerror(rc));
+			    rq->errbuf[0] ? rq->errbuf : curl_easy_strerror(rc));
 		if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
 		    rc == CURLE_SSL_CONNECT_ERROR)
 			snprintf(res->hint, sizeof res->hint, "TLS verification failed: if the server uses a "
@@ -574,66 +607,127 @@ mime_type_for(const char *name)
 	return "application/octet-stream";
 }
 
+struct dojo_upload {
+	struct request rq;
+	struct upload_src src;
+	curl_mime *mime;
+};
+
+struct dojo_upload *
+dojo_upload_new(struct dojo *d, const struct form *form, int fd, uint64_t size)
+{
+	struct dojo_upload *u;
+	CURL *easy = curl_easy_duphandle(d->easy);
+	curl_mimepart *part;
+	char *url;
+
+	if (easy == NULL)
+		return NULL;
+	u = xcalloc(1, sizeof *u);
+	url = xasprintf("%s/api/v2/reimport-scan/", d->base);
+	request_start(&u->rq, d, easy, url, ANSWER_MAX);
+	free(url);
+	u->src.fd = fd;
+	u->src.size = size;
+	sha256_init(&u->src.hash);
+	u->mime = curl_mime_init(easy);
+	for (size_t i = 0; i < form->n; i++) {
+		part = curl_mime_addpart(u->mime);
+		curl_mime_name(part, form->fields[i].name);
+		curl_mime_data(part, form->fields[i].value, CURL_ZERO_TERMINATED);
+	}
+	part = curl_mime_addpart(u->mime);
+	curl_mime_name(part, "file");
+	curl_mime_filename(part, form->upload_name);
+	curl_mime_type(part, mime_type_for(form->upload_name));
+	curl_mime_data_cb(part, (curl_off_t)size, upload_read, upload_seek, NULL, &u->src);
+	curl_easy_setopt(easy, CURLOPT_MIMEPOST, u->mime);
+	return u;
+}
+
+CURL *
+dojo_upload_easy(struct dojo_upload *u)
+{
+	return u->rq.easy;
+}
+
+int
+dojo_upload_idle(struct dojo_upload *u)
+{
+	struct timespec now;
+	struct activity *a = &u->rq.act;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((now.tv_sec - a->last.tv_sec) * 1000 + (now.tv_nsec - a->last.tv_nsec) / 1000000 > a->idle_ms)
+		a->expired = 1;
+	return a->expired;
+}
+
+void
+dojo_upload_done(struct dojo_upload *u, CURLcode rc, struct dojo_result *res)
+{
+	memset(res, 0, sizeof *res);
+	if (u->rq.act.expired && rc == CURLE_OK)
+		rc = CURLE_OPERATION_TIMEDOUT;
+	request_finish(&u->rq, rc, &u->src, res);
+	if (u->src.hashed == u->src.size)
+		sha256_hex(&u->src.hash, res->sha256);
+	if (res->outcome == DOJO_IMPORTED)
+		read_import_answer(res, &u->rq.a.body);
+	curl_easy_cleanup(u->rq.easy);
+	curl_mime_free(u->mime);
+	request_release(&u->rq);
+	free(u);
+}
+
+void
+dojo_upload_abort(struct dojo_upload *u)
+{
+	curl_easy_cleanup(u->rq.easy);
+	curl_mime_free(u->mime);
+	request_release(&u->rq);
+	free(u);
+}
+
 int
 dojo_reimport(struct dojo *d, const struct form *form, int fd, uint64_t size,
     struct dojo_result *res)
 {
-	struct upload_src src = { .fd = fd, .size = size };
-	struct answer a = { STRBUF_INIT, ANSWER_MAX, 0 };
-	curl_mime *mime;
-	curl_mimepart *part;
-	char *url;
+	struct dojo_upload *u = dojo_upload_new(d, form, fd, size);
 
-	memset(res, 0, sizeof *res);
-	mime = curl_mime_init(d->easy);
-	for (size_t i = 0; i < form->n; i++) {
-		part = curl_mime_addpart(mime);
-		curl_mime_name(part, form->fields[i].name);
-		curl_mime_data(part, form->fields[i].value, CURL_ZERO_TERMINATED);
+	if (u == NULL) {
+		memset(res, 0, sizeof *res);
+		res->outcome = DOJO_RETRY;
+		snprintf(res->message, sizeof res->message, "cannot set up the request (out of memory)");
+		return -1;
 	}
-	part = curl_mime_addpart(mime);
-	curl_mime_name(part, "file");
-	curl_mime_filename(part, form->upload_name);
-	curl_mime_type(part, mime_type_for(form->upload_name));
-	curl_mime_data_cb(part, (curl_off_t)size, upload_read, upload_seek, NULL, &src);
-
-	url = xasprintf("%s/api/v2/reimport-scan/", d->base);
-	curl_easy_setopt(d->easy, CURLOPT_URL, url);
-	curl_easy_setopt(d->easy, CURLOPT_HTTPHEADER, d->headers);
-	curl_easy_setopt(d->easy, CURLOPT_MIMEPOST, mime);
-	sha256_init(&src.hash);
-	perform(d, &a, &src, res);
-	if (src.hashed == size)
-		sha256_hex(&src.hash, res->sha256);
-	if (res->outcome == DOJO_IMPORTED)
-		read_import_answer(res, &a.body);
-	curl_easy_setopt(d->easy, CURLOPT_MIMEPOST, NULL);
-	curl_mime_free(mime);
-	free(url);
-	strbuf_release(&a.body);
+	dojo_upload_done(u, curl_easy_perform(u->rq.easy), res);
 	return res->outcome == DOJO_IMPORTED ? 0 : -1;
 }
 
 char *
 dojo_get(struct dojo *d, const char *path, size_t maxbytes, struct dojo_result *res)
 {
-	struct answer a = { STRBUF_INIT, maxbytes, 0 };
+	struct request rq;
 	char *url = xasprintf("%s%s", d->base, path);
 	char *out = NULL;
 
 	memset(res, 0, sizeof *res);
-	curl_easy_setopt(d->easy, CURLOPT_URL, url);
-	curl_easy_setopt(d->easy, CURLOPT_HTTPHEADER, d->headers);
+	request_start(&rq, d, d->easy, url, maxbytes);
 	curl_easy_setopt(d->easy, CURLOPT_HTTPGET, 1L);
-	perform(d, &a, NULL, res);
+	request_finish(&rq, curl_easy_perform(d->easy), NULL, res);
 	if (res->outcome == DOJO_IMPORTED && res->status == 200) {
-		out = strbuf_detach(&a.body);
+		out = strbuf_detach(&rq.a.body);
 		snprintf(res->message, sizeof res->message, "HTTP 200");
 	} else if (res->outcome == DOJO_IMPORTED) {
 		res->outcome = DOJO_FAILED;
 		snprintf(res->message, sizeof res->message, "HTTP %ld where 200 was expected", res->status);
 	}
-	strbuf_release(&a.body);
+	/* The shared handle must not keep pointers into this frame. */
+	curl_easy_setopt(d->easy, CURLOPT_ERRORBUFFER, NULL);
+	curl_easy_setopt(d->easy, CURLOPT_WRITEDATA, NULL);
+	curl_easy_setopt(d->easy, CURLOPT_XFERINFODATA, NULL);
+	request_release(&rq);
 	free(url);
 	return out;
 }

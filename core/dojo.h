@@ -15,6 +15,7 @@
 #ifndef DOJOBRIDGE_DOJO_H
 #define DOJOBRIDGE_DOJO_H
 
+#include <curl/curl.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,6 +64,23 @@ void dojo_free(struct dojo *d);
  */
 int dojo_reimport(struct dojo *d, const struct form *form, int fd, uint64_t size,
     struct dojo_result *res);
+
+/*
+ * The same upload, run by the caller's curl multi handle: dojo_upload_new
+ * prepares it on an easy handle of its own (NULL on failure), the caller
+ * adds dojo_upload_easy(u) to its multi handle (CURLOPT_PRIVATE is ours),
+ * and once curl reports it done, dojo_upload_done classifies the answer
+ * into res and frees u (remove the easy handle from the multi first).
+ * dojo_upload_idle says whether nothing moved for idle_timeout; the
+ * caller then removes the handle and calls dojo_upload_done (a timeout).
+ * dojo_upload_abort frees u without a result (shutdown).
+ */
+struct dojo_upload;
+struct dojo_upload *dojo_upload_new(struct dojo *d, const struct form *form, int fd, uint64_t size);
+CURL *dojo_upload_easy(struct dojo_upload *u);
+int dojo_upload_idle(struct dojo_upload *u);
+void dojo_upload_done(struct dojo_upload *u, CURLcode rc, struct dojo_result *res);
+void dojo_upload_abort(struct dojo_upload *u);
 
 /*
  * GET {url}{path} (path starts with /api/v2/) and return the answer body
