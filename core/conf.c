@@ -440,6 +440,9 @@ drop_get(struct conf *c, const char *name, const char *where)
 	c->drops[c->ndrops].name = xstrdup(name);
 	c->drops[c->ndrops].settle_ms = -1;
 	c->drops[c->ndrops].archive_days = -1;
+	c->drops[c->ndrops].max_settle_ms = -1;
+	c->drops[c->ndrops].poll_ms = -1;
+	c->drops[c->ndrops].out_of_order = -1;
 	c->drops[c->ndrops].on_success = ON_SUCCESS_ARCHIVE;
 	c->drops[c->ndrops].defined_at = xstrdup(where);
 	return &c->drops[c->ndrops++];
@@ -464,6 +467,22 @@ import_key(struct ini_file *f, struct import_opts *o, const char *section, const
 	if (conf_import_set(o, (enum import_key)k, value, err, sizeof err) < 0)
 		return ini_error(f, section, key, "%s", err);
 	return 1;
+}
+
+/* The host name, cut at its first dot and kept to [A-Za-z0-9_-]. */
+static void
+default_host_id(char *out, size_t outlen)
+{
+	char host[256] = "";
+	size_t n = 0;
+
+	if (gethostname(host, sizeof host - 1) < 0)
+		host[0] = '\0';
+	for (const char *p = host; *p && *p != '.' && n + 1 < outlen; p++)
+		out[n++] = (isalnum((unsigned char)*p) || *p == '-' || *p == '_') ? *p : '_';
+	if (n == 0)
+		n = (size_t)snprintf(out, outlen, "localhost");
+	out[n] = '\0';
 }
 
 static int
@@ -518,6 +537,84 @@ dojo_key(struct ini_file *f, struct conf_dojo *d, const char *key, const char *v
 		if (conf_parse_size(value, &size) < 0 || size < 1)
 			return ini_error(f, section, key, "must be a size such as 100MB or 512MiB");
 		d->max_file_size = size;
+	} else if (strcmp(key, "max_inflight") == 0) {
+		long ms;
+
+		if (strspn(value, "0123456789") != strlen(value) || conf_parse_duration(value, &ms) < 0 ||
+		    ms / 1000 < 1 || ms / 1000 > 64)
+			return ini_error(f, section, key, "must be a whole number from 1 to 64");
+		d->max_inflight = (int)(ms / 1000);
+	} else {
+		return ini_error(f, section, key, "unknown key (see dojobridge.conf(5))");
+	}
+	return 1;
+}
+
+static int
+out_of_order_value(const char *value)
+{
+	if (strcmp(value, "fail") == 0)
+		return OUT_OF_ORDER_FAIL;
+	if (strcmp(value, "import") == 0)
+		return OUT_OF_ORDER_IMPORT;
+	return -1;
+}
+
+/* A duration of at least min_ms into *ms; 0 on success. */
+static int
+duration_at_least(const char *value, long min_ms, long *ms)
+{
+	long v;
+
+	if (conf_parse_duration(value, &v) < 0 || v < min_ms)
+		return -1;
+	*ms = v;
+	return 0;
+}
+
+static int
+watch_key(struct ini_file *f, struct conf_watch *w, const char *key, const char *value)
+{
+	const char *section = "watch";
+	int v;
+
+	if (strcmp(key, "host_id") == 0) {
+		size_t n = strlen(value);
+
+		if (n == 0 || n >= sizeof w->host_id ||
+		    strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != n)
+			return ini_error(f, section, key, "must be 1 to 32 letters, digits, '_' or '-'");
+		memcpy(w->host_id, value, n + 1);
+	} else if (strcmp(key, "rescan_interval") == 0) {
+		if (duration_at_least(value, 1000, &w->rescan_interval_ms) < 0)
+			return ini_error(f, section, key, "must be a duration of at least 1s, e.g. 60s");
+	} else if (strcmp(key, "claim_timeout") == 0) {
+		if (duration_at_least(value, 1000, &w->claim_timeout_ms) < 0)
+			return ini_error(f, section, key, "must be a duration of at least 1s, e.g. 10m");
+	} else if (strcmp(key, "max_age") == 0) {
+		if (duration_at_least(value, 1000, &w->max_age_ms) < 0)
+			return ini_error(f, section, key, "must be a duration of at least 1s, e.g. 7d");
+	} else if (strcmp(key, "auth_retry") == 0) {
+		if (duration_at_least(value, 1000, &w->auth_retry_ms) < 0)
+			return ini_error(f, section, key, "must be a duration of at least 1s, e.g. 5m");
+	} else if (strcmp(key, "shutdown_timeout") == 0) {
+		if (duration_at_least(value, 0, &w->shutdown_timeout_ms) < 0)
+			return ini_error(f, section, key, "must be a duration, e.g. 30s");
+	} else if (strcmp(key, "metrics_file") == 0) {
+		if (value[0] != '/')
+			return ini_error(f, section, key, "must be an absolute path");
+		set_str(&w->metrics_file, value);
+	} else if (strcmp(key, "log") == 0) {
+		if (strcmp(value, "stderr") == 0)
+			w->log = LOG_TO_STDERR;
+		else if (strcmp(value, "syslog") == 0)
+			w->log = LOG_TO_SYSLOG;
+		else
+			return ini_error(f, section, key, "must be stderr or syslog");
+	} else if (strcmp(key, "out_of_order") == 0) {
+		if ((v = out_of_order_value(value)) < 0)
+			return ini_error(f, section, key, "must be fail or import");
+		w->out_of_order = (enum out_of_order)v;
 	} else {
 		return ini_error(f, section, key, "unknown key (see dojobridge.conf(5))");
 	}
@@ -556,6 +653,19 @@ drop_key(struct ini_file *f, struct conf_drop *dr, const char *section, const ch
 	} else if (strcmp(key, "settle") == 0) {
 		if (conf_parse_duration(value, &dr->settle_ms) < 0)
 			return ini_error(f, section, key, "must be a duration, e.g. 10s or 0");
+	} else if (strcmp(key, "max_settle") == 0) {
+		if (conf_parse_duration(value, &dr->max_settle_ms) < 0)
+			return ini_error(f, section, key, "must be a duration, e.g. 5m");
+	} else if (strcmp(key, "poll") == 0) {
+		if (strcmp(value, "auto") == 0)
+			dr->poll_ms = -1;
+		else if (strcmp(value, "off") == 0)
+			dr->poll_ms = 0;
+		else if (duration_at_least(value, 100, &dr->poll_ms) < 0)
+			return ini_error(f, section, key, "must be auto, off or an interval such as 30s");
+	} else if (strcmp(key, "out_of_order") == 0) {
+		if ((dr->out_of_order = out_of_order_value(value)) < 0)
+			return ini_error(f, section, key, "must be fail or import");
 	} else if (strcmp(key, "archive_days") == 0) {
 		long ms;
 
@@ -605,6 +715,8 @@ on_ini_key(void *user, const char *section, const char *key, const char *value)
 		return dojo_key(f, &c->dojo, key, value);
 	if (strcmp(section, "import") == 0)
 		return import_key(f, &c->import, section, key, value);
+	if (strcmp(section, "watch") == 0)
+		return watch_key(f, &c->watch, key, value);
 	if (sscanf(section, "drop \"%255[^\"]\"", name) == 1 &&
 	    strlen(section) == strlen(name) + 7) {
 		char where[PATH_MAX + 32];
@@ -612,7 +724,7 @@ on_ini_key(void *user, const char *section, const char *key, const char *value)
 		snprintf(where, sizeof where, "%s:%d", f->path, f->lineno);
 		return drop_key(f, drop_get(c, name, where), section, key, value);
 	}
-	return ini_error(f, section, key, "unknown section (known: [dojo], [import], [drop \"NAME\"])");
+	return ini_error(f, section, key, "unknown section (known: [dojo], [watch], [import], [drop \"NAME\"])");
 }
 
 static int
@@ -665,6 +777,12 @@ check_drops(struct conf *c)
 			dr->settle_ms = 10000;
 		if (dr->archive_days < 0)
 			dr->archive_days = 30;
+		if (dr->max_settle_ms < 0)
+			dr->max_settle_ms = 5 * 60000;
+		if (dr->max_settle_ms < dr->settle_ms)
+			dr->max_settle_ms = dr->settle_ms;
+		if (dr->out_of_order < 0)
+			dr->out_of_order = (int)c->watch.out_of_order;
 		if (dr->ignore == NULL) {
 			static const char *const dflt[] = { ".*", "*.tmp", "*.part", "*.partial",
 				"~*", "*.swp", "*~", NULL };
@@ -698,6 +816,13 @@ conf_load(struct conf *c, const char *dir)
 	c->dojo.idle_timeout_ms = 30 * 60000;
 	c->dojo.retries = 3;
 	c->dojo.max_file_size = 100LL * 1048576;
+	c->dojo.max_inflight = 4;
+	default_host_id(c->watch.host_id, sizeof c->watch.host_id);
+	c->watch.rescan_interval_ms = 60000;
+	c->watch.claim_timeout_ms = 10 * 60000;
+	c->watch.max_age_ms = 7 * 86400000L;
+	c->watch.auth_retry_ms = 5 * 60000;
+	c->watch.shutdown_timeout_ms = 30000;
 
 	n = scandir(dir, &names, conf_name_filter, alphasort);
 	if (n < 0)
@@ -734,6 +859,12 @@ conf_load(struct conf *c, const char *dir)
 	}
 	if (check_drops(c) < 0)
 		errors++;
+	if (c->watch.claim_timeout_ms < 3 * c->watch.rescan_interval_ms) {
+		log_errorx("config: %s: [watch] claim_timeout (%ld s) must be at least three times "
+		    "rescan_interval (%ld s): the heartbeat is renewed once per rescan", dir,
+		    c->watch.claim_timeout_ms / 1000, c->watch.rescan_interval_ms / 1000);
+		errors++;
+	}
 	return errors ? -1 : 0;
 }
 
@@ -750,6 +881,7 @@ conf_release(struct conf *c)
 	free(d->client_cert);
 	free(d->client_key);
 	free(d->proxy);
+	free(c->watch.metrics_file);
 	import_opts_release(&c->import);
 	for (size_t i = 0; i < c->ndrops; i++) {
 		struct conf_drop *dr = &c->drops[i];

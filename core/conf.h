@@ -98,6 +98,23 @@ struct conf_dojo {
 	int allow_insecure_http;
 	int retries;			/* attempts after the first, within one run, for transient errors and 500 */
 	long long max_file_size;	/* bytes; larger reports fail before upload */
+	int max_inflight;		/* uploads at once in the daemon (1..64) */
+};
+
+enum out_of_order { OUT_OF_ORDER_FAIL, OUT_OF_ORDER_IMPORT };
+enum log_target { LOG_TO_STDERR, LOG_TO_SYSLOG };
+
+/* [watch]: the daemon's own settings. */
+struct conf_watch {
+	char host_id[33];		/* this daemon's name in a shared spool: [A-Za-z0-9_-] */
+	long rescan_interval_ms;	/* full rescan of every root, and the heartbeat */
+	long claim_timeout_ms;		/* another daemon's claims are taken over after this */
+	long max_age_ms;		/* a report still not imported after this goes to failed/ */
+	long auth_retry_ms;		/* how often a refused token is tried again */
+	long shutdown_timeout_ms;	/* how long SIGTERM waits for uploads in flight */
+	char *metrics_file;		/* Prometheus textfile, or NULL */
+	enum log_target log;
+	enum out_of_order out_of_order;	/* default for drops */
 };
 
 struct conf_drop {
@@ -107,6 +124,10 @@ struct conf_drop {
 	char *spool;			/* default <path>/.dojobridge */
 	enum on_success on_success;
 	long settle_ms;			/* a file modified more recently than this is not ready */
+	long max_settle_ms;		/* a report that does not parse is "not finished" until it
+					   stayed unchanged this long; then it is "bad" */
+	long poll_ms;			/* -1 auto (network file systems), 0 off, > 0 interval */
+	int out_of_order;		/* enum out_of_order, -1 until merged with [watch] */
 	int archive_days;		/* done/ jobs older than this are pruned */
 	char **ignore;			/* fnmatch patterns on the base name, NULL-terminated */
 	struct import_opts import;	/* [import] with this drop's keys over it */
@@ -116,6 +137,7 @@ struct conf_drop {
 struct conf {
 	char *dir;
 	struct conf_dojo dojo;
+	struct conf_watch watch;
 	struct import_opts import;	/* the [import] section alone */
 	struct conf_drop *drops;
 	size_t ndrops;

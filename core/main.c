@@ -4,12 +4,15 @@
  * only wires configuration, plugins and output together.
  */
 #include "conf.h"
+#include "daemon.h"
 #include "detect.h"
 #include "dojo.h"
+#include "intake.h"
 #include "log.h"
 #include "once.h"
 #include "route.h"
 #include "scantypes.h"
+#include "status.h"
 #include "strbuf.h"
 #include "xmem.h"
 
@@ -35,6 +38,9 @@ static const char usage_text[] =
 "Turn drop folders of scanner reports into DefectDojo imports.\n"
 "\n"
 "Commands:\n"
+"  watch                      the daemon: watch every drop root and import each report\n"
+"                             as it is finished; runs in the foreground until SIGTERM\n"
+"                             (SIGHUP reloads the configuration)\n"
 "  once [--json]              import every ready report of every drop root, then exit\n"
 "                             (exit 0 all imported, 1 some failed, 2 usage or\n"
 "                             configuration error, 3 some left queued: server\n"
@@ -47,6 +53,11 @@ static const char usage_text[] =
 "  check                      check the configuration, the token, the server's version\n"
 "                             and that it knows every plugin's scan types\n"
 "  plugins [--json]           list the loaded plugins and their scan types\n"
+"  status [--json]            jobs per state in each drop's spool, and what each daemon\n"
+"                             says: running, paused (and why), last error\n"
+"                             (exit 1 when uploads are paused or a spool is unreadable)\n"
+"  retry [--drop NAME] JOB... | --failed\n"
+"                             queue failed jobs again (the daemon takes them at once)\n"
 "  help                       this text\n"
 "\n"
 "Options:\n"
@@ -93,20 +104,7 @@ load_plugins(const struct globals *g, int *refused)
 static int
 load_conf(const struct globals *g, struct conf *c)
 {
-	char err[256];
-
-	if (conf_load(c, g->confdir) < 0)
-		goto fail;
-	for (size_t i = 0; i < c->ndrops; i++)
-		if (route_check_layout(c->drops[i].layout, err, sizeof err) < 0) {
-			log_errorx("config: [drop \"%s\"] layout %s: %s", c->drops[i].name,
-			    c->drops[i].layout, err);
-			goto fail;
-		}
-	return 0;
-fail:
-	conf_release(c);
-	return -1;
+	return intake_load_conf(c, g->confdir);
 }
 
 static const char *
@@ -339,6 +337,77 @@ cmd_once(const struct globals *g, int argc, char **argv)
 }
 
 static int
+cmd_watch(const struct globals *g, int argc, char **argv, int verbosity)
+{
+	struct detect *d;
+	int rc, refused;
+
+	if (argc > 0)
+		return usage_error("watch: unexpected argument %s", argv[0]);
+	d = load_plugins(g, &refused);
+	rc = daemon_run(g->confdir, d, g->verbosity_set ? verbosity : -1);
+	detect_free(d);
+	return rc;
+}
+
+static int
+cmd_status(const struct globals *g, int argc, char **argv)
+{
+	struct conf c;
+	int json = 0, rc;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else
+			return usage_error("status: unexpected argument %s", argv[i]);
+	}
+	if (load_conf(g, &c) < 0)
+		return 2;
+	rc = status_run(&c, json);
+	conf_release(&c);
+	return rc;
+}
+
+static int
+cmd_retry(const struct globals *g, int argc, char **argv)
+{
+	struct conf c;
+	const char *drop = NULL;
+	char **ids = xcalloc((size_t)argc + 1, sizeof *ids);
+	int all = 0, nids = 0, rc;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--failed") == 0) {
+			all = 1;
+		} else if (strcmp(argv[i], "--drop") == 0) {
+			if (++i == argc) {
+				free(ids);
+				return usage_error("%s", "retry: --drop needs a drop name");
+			}
+			drop = argv[i];
+		} else if (argv[i][0] == '-') {
+			free(ids);
+			return usage_error("retry: unknown option %s", argv[i]);
+		} else {
+			ids[nids++] = argv[i];
+		}
+	}
+	if ((nids == 0) == (all == 0)) {
+		free(ids);
+		return usage_error("%s", "retry: name failed jobs (JOB...) or give --failed, not both");
+	}
+	if (load_conf(g, &c) < 0) {
+		free(ids);
+		return 2;
+	}
+	rc = retry_run(&c, ids, nids, all, drop);
+	conf_release(&c);
+	free(ids);
+	return rc;
+}
+
+static int
 check_line(int ok, const char *what, const char *detail)
 {
 	printf("%-8s %s%s%s\n", ok ? "ok" : "FAIL", what, detail && *detail ? ": " : "",
@@ -517,8 +586,14 @@ main(int argc, char **argv)
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
 		fatalx("cannot initialise libcurl");
 
-	if (strcmp(argv[i], "once") == 0)
+	if (strcmp(argv[i], "watch") == 0)
+		rc = cmd_watch(&g, argc - i - 1, argv + i + 1, (int)verbosity);
+	else if (strcmp(argv[i], "once") == 0)
 		rc = cmd_once(&g, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "status") == 0)
+		rc = cmd_status(&g, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "retry") == 0)
+		rc = cmd_retry(&g, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "detect") == 0)
 		rc = cmd_detect(&g, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "plan") == 0)

@@ -6,12 +6,14 @@
  */
 #include "once.h"
 #include "dojo.h"
+#include "intake.h"
 #include "log.h"
 #include "route.h"
 #include "scantypes.h"
 #include "sha256.h"
 #include "spool.h"
 #include "strbuf.h"
+#include "watch.h"
 #include "xmem.h"
 
 #include <dirent.h>
@@ -27,319 +29,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define WALK_MAX_DEPTH 32
-
-/* Everything decided about one report before it is sent. */
-struct prepared {
-	struct import_opts opts;
-	struct route route;
-	struct detect_result det;
-	int have_det;
-	char *test_title;
-	char scan_date[11];
-	const char *date_source;
-	struct form form;
-	const char *stage;		/* where it went wrong: policy, sidecar, route, detect, size */
-	char error[1024];
-	char hint[256];
-	int skip_empty;			/* the empty policy says: drop it without upload */
-};
-
-static void
-prepared_release(struct prepared *p)
-{
-	import_opts_release(&p->opts);
-	route_release(&p->route);
-	if (p->have_det)
-		detect_result_release(&p->det);
-	free(p->test_title);
-	form_release(&p->form);
-	memset(p, 0, sizeof *p);
-}
-
-/* Layer the .dojobridge.conf files from the drop root down to folder over o. */
-static int
-read_folder_policies(int rootfd, const char *root, const char *folder, struct import_opts *o,
-    char *err, size_t errlen)
-{
-	char display[PATH_MAX];
-	const char *p = folder;
-	int dirfd = dup(rootfd), rc = 0;
-
-	if (dirfd < 0)
-		return -1;
-	for (;;) {
-		size_t n;
-		int next;
-
-		snprintf(display, sizeof display, "%s/%.*s%s.dojobridge.conf", root, (int)(p - folder),
-		    folder, p > folder && p[-1] != '/' ? "/" : "");
-		if (conf_read_dir_policy(dirfd, ".dojobridge.conf", display, o) < 0) {
-			snprintf(err, errlen, "the folder policy %s has errors (listed in the log above)", display);
-			rc = -1;
-			break;
-		}
-		if (*p == '\0')
-			break;
-		n = strcspn(p, "/");
-		{
-			char *comp = xstrndup(p, n);
-
-			next = openat(dirfd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			free(comp);
-		}
-		close(dirfd);
-		dirfd = next;
-		if (dirfd < 0)
-			return 0;	/* the folder went away since the claim: no deeper policies */
-		p += n;
-		if (*p == '/')
-			p++;
-	}
-	close(dirfd);
-	return rc;
-}
-
-/*
- * The folder policies of one drop, read once per folder and run: a batch
- * may hold thousands of reports in one folder.  Each entry holds what the
- * .dojobridge.conf files from the root down to that folder set, or why
- * they could not be read.
- */
-struct policy_cache {
-	struct cached_policy {
-		char *folder;
-		struct import_opts opts;
-		char *error;
-	} *v;
-	size_t n;
-};
-
-static const struct cached_policy *
-folder_policies(struct policy_cache *pc, int rootfd, const char *root, const char *folder)
-{
-	struct cached_policy *e;
-	char err[1024];
-
-	for (size_t i = 0; i < pc->n; i++)
-		if (strcmp(pc->v[i].folder, folder) == 0)
-			return &pc->v[i];
-	pc->v = xrealloc(pc->v, (pc->n + 1) * sizeof *pc->v);
-	e = &pc->v[pc->n++];
-	memset(e, 0, sizeof *e);
-	e->folder = xstrdup(folder);
-	if (read_folder_policies(rootfd, root, folder, &e->opts, err, sizeof err) < 0)
-		e->error = xstrdup(err);
-	return e;
-}
-
-static void
-policy_cache_release(struct policy_cache *pc)
-{
-	for (size_t i = 0; i < pc->n; i++) {
-		free(pc->v[i].folder);
-		import_opts_release(&pc->v[i].opts);
-		free(pc->v[i].error);
-	}
-	free(pc->v);
-	memset(pc, 0, sizeof *pc);
-}
-
-static int
-fail_prep(struct prepared *p, const char *stage, const char *hint, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int
-fail_prep(struct prepared *p, const char *stage, const char *hint, const char *fmt, ...)
-{
-	va_list ap;
-
-	p->stage = stage;
-	va_start(ap, fmt);
-	vsnprintf(p->error, sizeof p->error, fmt, ap);
-	va_end(ap);
-	snprintf(p->hint, sizeof p->hint, "%s", hint ? hint : "");
-	return -1;
-}
-
-/*
- * Decide everything about the report open on fd: origin is its path under
- * the drop root, name the dropped basename, sidecar_fd its sidecar or -1.
- */
-static int
-prepare(const struct conf *c, const struct conf_drop *dr, struct detect *d, int rootfd,
-    struct policy_cache *policies, const char *origin, const char *name, int fd,
-    const struct stat *st, int sidecar_fd, struct prepared *p)
-{
-	struct route_report rep;
-	char err[1024], safe[300];
-	const char *slash = strrchr(origin, '/');
-	char *folder = slash ? xstrndup(origin, (size_t)(slash - origin)) : xstrdup("");
-	const struct cached_policy *pol = folder_policies(policies, rootfd, dr->path, folder);
-
-	free(folder);
-	memset(p, 0, sizeof *p);
-	if (pol->error != NULL)
-		return fail_prep(p, "policy", "fix the folder policy file, then drop the report again "
-		    "(a copy is kept in failed/)", "%s", pol->error);
-	import_opts_overlay(&p->opts, &dr->import);
-	import_opts_overlay(&p->opts, &pol->opts);
-	if (sidecar_fd >= 0 && conf_read_sidecar(sidecar_fd, &p->opts, err, sizeof err) < 0)
-		return fail_prep(p, "sidecar", "fix the sidecar and drop both files again",
-		    "the sidecar %s.dojo.json: %s", escape_name(name, safe, sizeof safe), err);
-	if (route_names(dr->layout, origin, &p->opts, &p->route, err, sizeof err) < 0)
-		return fail_prep(p, "route", "move the report to the right folder and drop it again", "%s", err);
-	if ((long long)st->st_size > c->dojo.max_file_size)
-		return fail_prep(p, "size", "split the scan, or raise max_file_size together with the "
-		    "server's DD_SCAN_FILE_MAX_SIZE", "the report is %lld bytes, over max_file_size "
-		    "(%lld bytes, DefectDojo's default limit is 100 MB)", (long long)st->st_size,
-		    c->dojo.max_file_size);
-
-	detect_file(d, fd, name, p->opts.v[IK_SCAN_TYPE], &p->det);
-	p->have_det = 1;
-	if (p->det.kind == DOJOBRIDGE_KIND_EMPTY && p->det.status != DETECT_ERROR) {
-		const char *policy = p->opts.v[IK_EMPTY] ? p->opts.v[IK_EMPTY] : "fail";
-
-		if (strcmp(policy, "skip") == 0) {
-			p->skip_empty = 1;
-			return fail_prep(p, "detect", NULL, "the report is empty; skipped (empty = skip)");
-		}
-		if (strcmp(policy, "upload") != 0 || p->opts.v[IK_SCAN_TYPE] == NULL)
-			return fail_prep(p, "detect", "if an empty report really means \"no findings\" here, "
-			    "set empty = upload and scan_type for this folder", "the report is empty (no bytes, "
-			    "[], {} or null): uploading it would close every open finding of its test%s",
-			    strcmp(policy, "upload") == 0 ? "; empty = upload needs scan_type set too" : "");
-	}
-	switch (p->det.status) {
-	case DETECT_DETECTED:
-		break;
-	case DETECT_EMPTY:
-	case DETECT_UNKNOWN:
-	case DETECT_AMBIGUOUS:
-		return fail_prep(p, "detect", "set scan_type for this folder (.dojobridge.conf) or in a "
-		    "sidecar <report>.dojo.json; dojobridge detect --explain shows every plugin's score",
-		    "%s", p->det.error);
-	case DETECT_ERROR:
-		return fail_prep(p, "detect", "check the report opens in its own tool; dojobridge detect "
-		    "--explain shows what was recognised", "%s", p->det.error);
-	}
-	detect_route_report(&p->det, name, &rep);
-	p->test_title = route_test_title(&p->opts, &p->route, &rep);
-	route_scan_date(&p->opts, &rep, st->st_mtime, time(NULL), p->scan_date, &p->date_source);
-	route_build_form(&p->form, &p->opts, &p->route, &rep, p->test_title, p->scan_date);
-	p->form.upload_name = route_upload_name(&rep);
-	return 0;
-}
-
-/* --- walking a drop tree ------------------------------------------------- */
-
-struct walk {
-	const struct conf_drop *dr;
-	dev_t spool_dev;
-	ino_t spool_ino;
-	time_t now;
-	void (*found)(struct walk *w, int dirfd, const char *rel, const char *name, const struct stat *st);
-	void *ctx;
-	int all;			/* plan: every file, settled or not */
-	size_t young;			/* files skipped because they are still settling */
-};
-
-static int
-ignored(const struct conf_drop *dr, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n > 10 && strcmp(name + n - 10, ".dojo.json") == 0)
-		return 1;	/* a sidecar travels with its report */
-	if (strncmp(name, ".dojobridge", 11) == 0)
-		return 1;	/* our spool and folder policies, whatever `ignore` says */
-	for (size_t i = 0; dr->ignore[i] != NULL; i++)
-		if (fnmatch(dr->ignore[i], name, FNM_PERIOD) == 0)
-			return 1;
-	return 0;
-}
-
-static void
-walk_dir(struct walk *w, int dirfd, const char *rel, int depth)
-{
-	struct dirent **names;
-	int n, fd = dup(dirfd);
-	DIR *d;
-
-	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	/* Sorted, so runs are repeatable; read via the fd, never by path. */
-	n = 0;
-	names = NULL;
-	{
-		struct dirent *e;
-		size_t cap = 0;
-
-		while ((e = readdir(d)) != NULL) {
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			if ((size_t)n == cap) {
-				cap = cap ? cap * 2 : 32;
-				names = xrealloc(names, cap * sizeof *names);
-			}
-			names[n] = xmalloc(sizeof **names);
-			memcpy(names[n], e, sizeof **names);
-			n++;
-		}
-	}
-	if (n > 1)
-		qsort(names, (size_t)n, sizeof *names, (int (*)(const void *, const void *))alphasort);
-	for (int i = 0; i < n; i++) {
-		const char *name = names[i]->d_name;
-		struct stat st;
-		char *childrel;
-
-		if (ignored(w->dr, name) || fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		childrel = *rel ? xasprintf("%s/%s", rel, name) : xstrdup(name);
-		if (S_ISDIR(st.st_mode)) {
-			int sub;
-
-			if ((st.st_dev == w->spool_dev && st.st_ino == w->spool_ino) || depth >= WALK_MAX_DEPTH)
-				goto next;
-			sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub >= 0) {
-				walk_dir(w, sub, childrel, depth + 1);
-				close(sub);
-			}
-		} else if (!w->all && w->dr->settle_ms > 0 &&
-		    (long long)(w->now - st.st_mtime) * 1000 < w->dr->settle_ms) {
-			w->young++;	/* still being written, perhaps: next run */
-		} else {
-			w->found(w, dirfd, childrel, name, &st);
-		}
-next:
-		free(childrel);
-	}
-	for (int i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	closedir(d);
-}
-
-/* Walk the tree under dirfd (rel: its path under the drop root), passing over the spool. */
-static void
-walk_tree(struct walk *w, int dirfd, const char *rel, const char *spool_path)
-{
-	struct stat st;
-
-	w->spool_dev = 0;
-	w->spool_ino = 0;
-	if (stat(spool_path, &st) == 0) {
-		w->spool_dev = st.st_dev;
-		w->spool_ino = st.st_ino;
-	}
-	w->now = time(NULL);
-	walk_dir(w, dirfd, rel, 0);
-}
 
 /* --- once ---------------------------------------------------------------- */
 
@@ -365,20 +54,6 @@ struct run {
 	size_t total, done;
 	struct policy_cache policies;	/* of the drop being drained */
 };
-
-/* ,"product_type":...,"product":...,"engagement":...,"test_title":... (nulls without p). */
-static void
-add_names_json(struct strbuf *sb, const struct prepared *p)
-{
-	strbuf_addstr(sb, ",\"product_type\":");
-	strbuf_add_json(sb, p ? p->route.product_type : NULL);
-	strbuf_addstr(sb, ",\"product\":");
-	strbuf_add_json(sb, p ? p->route.product : NULL);
-	strbuf_addstr(sb, ",\"engagement\":");
-	strbuf_add_json(sb, p ? p->route.engagement : NULL);
-	strbuf_addstr(sb, ",\"test_title\":");
-	strbuf_add_json(sb, p ? p->test_title : NULL);
-}
 
 /* One line of the summary: p (may be NULL) says where it went, res (may be NULL) what came back. */
 static void
@@ -415,7 +90,7 @@ add_row(struct run *r, const struct job *j, const struct prepared *p, const char
 	strbuf_add_json(&json, outcome);
 	strbuf_addstr(&json, ",\"scan_type\":");
 	strbuf_add_json(&json, scan_type);
-	add_names_json(&json, routed ? p : NULL);
+	intake_names_json(&json, routed ? p : NULL);
 	strbuf_addstr(&json, ",\"target\":");
 	strbuf_add_json(&json, p && p->have_det ? p->det.target : NULL);
 	if (res != NULL && res->outcome == DOJO_IMPORTED)
@@ -442,55 +117,11 @@ progress(struct run *r, const struct job *j)
 	fflush(stderr);
 }
 
-/* The current time as ISO 8601 UTC, for error.json and receipts. */
-static void
-utc_now(char when[32])
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	strftime(when, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-static char *
-error_json(const struct job *j, const struct prepared *p, const struct dojo_result *res,
-    const char *stage, const char *error, const char *hint)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char when[32];
-
-	utc_now(when);
-	strbuf_addstr(&sb, "{\n  \"file\": ");
-	strbuf_add_json(&sb, j->origin);
-	strbuf_addstr(&sb, ",\n  \"name\": ");
-	strbuf_add_json(&sb, j->name);
-	strbuf_addstr(&sb, ",\n  \"drop\": ");
-	strbuf_add_json(&sb, j->drop);
-	strbuf_addstr(&sb, ",\n  \"job\": ");
-	strbuf_add_json(&sb, j->id);
-	strbuf_addf(&sb, ",\n  \"time\": \"%s\",\n  \"stage\": ", when);
-	strbuf_add_json(&sb, stage);
-	strbuf_addstr(&sb, ",\n  \"error\": ");
-	strbuf_add_json(&sb, error);
-	strbuf_addstr(&sb, ",\n  \"what_to_do\": ");
-	strbuf_add_json(&sb, hint && *hint ? hint : NULL);
-	strbuf_addstr(&sb, ",\n  \"scan_type\": ");
-	strbuf_add_json(&sb, p && p->have_det ? p->det.scan_type : NULL);
-	strbuf_addf(&sb, ",\n  \"attempts\": %d", j->attempts);
-	if (res != NULL) {
-		strbuf_addf(&sb, ",\n  \"http_status\": %ld,\n  \"server_answer\": ", res->status);
-		strbuf_add_json(&sb, res->body);
-	}
-	strbuf_addstr(&sb, "\n}\n");
-	return strbuf_detach(&sb);
-}
-
 static void
 fail_job(struct run *r, struct spool *s, const struct job *j, const struct prepared *p,
     const struct dojo_result *res, const char *stage, const char *error, const char *hint)
 {
-	char *ej = error_json(j, p, res, stage, error, hint);
+	char *ej = intake_error_json(j, p, res, stage, error, hint);
 	char safe[300];
 
 	if (spool_finish(s, j, SPOOL_FAILED, ej) == 0) {
@@ -502,38 +133,6 @@ fail_job(struct run *r, struct spool *s, const struct job *j, const struct prepa
 		r->queued++;
 	}
 	free(ej);
-}
-
-static char *
-receipt_line(const struct job *j, const struct prepared *p, const struct dojo_result *res,
-    const char *sha)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char when[32];
-
-	utc_now(when);
-	strbuf_addf(&sb, "{\"time\":\"%s\",\"job\":", when);
-	strbuf_add_json(&sb, j->id);
-	strbuf_addstr(&sb, ",\"drop\":");
-	strbuf_add_json(&sb, j->drop);
-	strbuf_addstr(&sb, ",\"file\":");
-	strbuf_add_json(&sb, j->origin);
-	strbuf_addf(&sb, ",\"sha256\":\"%s\",\"size\":%lld,\"scan_type\":", sha, j->size);
-	strbuf_add_json(&sb, p ? p->det.scan_type : NULL);
-	add_names_json(&sb, p);
-	strbuf_addstr(&sb, ",\"scan_date\":");
-	strbuf_add_json(&sb, p && p->scan_date[0] ? p->scan_date : NULL);
-	strbuf_addstr(&sb, ",\"scan_date_source\":");
-	strbuf_add_json(&sb, p ? p->date_source : NULL);
-	if (res != NULL)
-		strbuf_addf(&sb, ",\"outcome\":\"imported\",\"test_id\":%ld,\"engagement_id\":%ld,"
-		    "\"product_id\":%ld,\"created\":%ld,\"closed\":%ld,\"reactivated\":%ld,"
-		    "\"untouched\":%ld,\"seconds\":%.3f}", res->test_id, res->engagement_id,
-		    res->product_id, res->created, res->closed, res->reactivated, res->untouched,
-		    res->seconds);
-	else
-		strbuf_addstr(&sb, ",\"outcome\":\"skipped-empty\"}");
-	return strbuf_detach(&sb);
 }
 
 static void
@@ -565,13 +164,14 @@ upload_job(struct run *r, const struct conf_drop *dr, struct spool *s, struct jo
 			/* The server answered before taking every byte: hash the file itself. */
 			if (res.sha256[0] == '\0' && sha256_fd(fd, size, res.sha256) < 0)
 				snprintf(res.sha256, sizeof res.sha256, "unknown");
-			line = receipt_line(j, p, &res, res.sha256);
+			line = intake_receipt_line(j, p, &res, res.sha256);
 
 			spool_receipt(s, line);
 			free(line);
+			spool_order_set(s, p->key, p->report_date);
 			if (spool_finish(s, j, dr->on_success == ON_SUCCESS_DELETE ? SPOOL_DELETE :
 			    SPOOL_DONE, NULL) < 0)
-				log_warnx("%s: %s: imported, but still in queue/ (see above)", j->drop,
+				log_warnx("%s: %s: imported, but still in active/ (see above)", j->drop,
 				    escape_name(j->origin, safe, sizeof safe));
 			snprintf(detail, sizeof detail, "test %ld: %ld created, %ld closed", res.test_id,
 			    res.created, res.closed);
@@ -591,6 +191,7 @@ upload_job(struct run *r, const struct conf_drop *dr, struct spool *s, struct jo
 			log_errorx("dojo: %s; stopping uploads, %s", res.message, res.hint);
 			add_row(r, j, p, "queued", res.message, &res);
 			r->queued++;
+			spool_untake(s, j);
 			break;
 		}
 		if (attempt >= r->c->dojo.retries) {
@@ -602,6 +203,7 @@ upload_job(struct run *r, const struct conf_drop *dr, struct spool *s, struct jo
 				log_errorx("dojo: %s; leaving the queue for the next run", res.message);
 				add_row(r, j, p, "queued", res.message, &res);
 				r->queued++;
+				spool_untake(s, j);
 			}
 			break;
 		}
@@ -612,61 +214,175 @@ upload_job(struct run *r, const struct conf_drop *dr, struct spool *s, struct jo
 	dojo_result_release(&res);
 }
 
-static void
-process_job(struct run *r, const struct conf_drop *dr, int rootfd, struct spool *s, struct job *j)
-{
+/* A claimed job and what was decided about it, between the two passes of a drop. */
+struct staged {
+	struct job *j;
 	struct prepared p;
+	int ready;		/* prepared, waiting to be sent */
+};
+
+/* First pass: decide everything about one job; end it at once when it cannot be sent. */
+static void
+stage_job(struct run *r, const struct conf_drop *dr, int rootfd, struct spool *s, struct staged *sj)
+{
+	struct job *j = sj->j;
+	struct prepared *p = &sj->p;
 	struct stat st;
 	char err[512];
 	int fd, sfd;
 
-	progress(r, j);
-	if (r->server_down) {
-		add_row(r, j, NULL, "queued", "not sent: the server is unreachable or refusing", NULL);
-		r->queued++;
-		return;
-	}
+	memset(p, 0, sizeof *p);
 	fd = spool_open_report(s, j, &st, err, sizeof err);
 	if (fd < 0) {
+		progress(r, j);
 		fail_job(r, s, j, NULL, NULL, "open", err, "drop the report itself, as a regular file");
 		return;
 	}
 	sfd = spool_open_sidecar(s, j);
-	if (prepare(r->c, dr, r->d, rootfd, &r->policies, j->origin, j->name, fd, &st, sfd, &p) < 0) {
-		if (p.skip_empty) {
-			char *line = receipt_line(j, &p, NULL, "");
+	if (intake_prepare(r->c, dr, r->d, rootfd, &r->policies, j->origin, j->name, fd, &st, sfd, p) == 0) {
+		sj->ready = 1;
+	} else if (p->skip_empty) {
+		char *line = intake_receipt_line(j, p, NULL, "");
 
-			spool_receipt(s, line);
-			free(line);
-			spool_finish(s, j, SPOOL_DELETE, NULL);
-			add_row(r, j, &p, "skipped", p.error, NULL);
-			r->skipped++;
-		} else {
-			fail_job(r, s, j, &p, NULL, p.stage, p.error, p.hint);
-		}
+		progress(r, j);
+		spool_receipt(s, line);
+		free(line);
+		spool_finish(s, j, SPOOL_DELETE, NULL);
+		add_row(r, j, p, "skipped", p->error, NULL);
+		r->skipped++;
 	} else {
-		upload_job(r, dr, s, j, &p, fd, (uint64_t)st.st_size);
+		progress(r, j);
+		fail_job(r, s, j, p, NULL, p->stage, p->error, p->hint);
 	}
 	if (sfd >= 0)
 		close(sfd);
 	close(fd);
-	prepared_release(&p);
+}
+
+/* Oldest report first: the order DefectDojo must see reimports of one target in. */
+static int
+by_report_date(const void *a, const void *b)
+{
+	const struct staged *x = a, *y = b;
+	int c = strcmp(x->p.report_date, y->p.report_date);
+
+	if (c != 0)
+		return c;
+	if (x->j->mtime != y->j->mtime)
+		return x->j->mtime < y->j->mtime ? -1 : 1;
+	return strcmp(x->j->id, y->j->id);
+}
+
+/* Second pass: send one prepared job, unless the server is gone or it is out of order. */
+static void
+send_job(struct run *r, const struct conf_drop *dr, struct spool *s, struct staged *sj)
+{
+	struct job *j = sj->j;
+	struct prepared *p = &sj->p;
+	struct stat st;
+	char err[512], last[11];
+	int fd;
+
+	progress(r, j);
+	if (r->server_down) {
+		add_row(r, j, p, "queued", "not sent: the server is unreachable or refusing", NULL);
+		r->queued++;
+		spool_untake(s, j);
+		return;
+	}
+	if (dr->out_of_order == OUT_OF_ORDER_FAIL && spool_order_get(s, p->key, last) == 0 &&
+	    strcmp(p->report_date, last) < 0) {
+		char why[128];
+
+		snprintf(why, sizeof why, "older than the report already imported on %s", last);
+		fail_job(r, s, j, p, NULL, "order", why, "its reimport would close and reopen findings "
+		    "wrongly; to import it anyway set out_of_order = import for this drop, then "
+		    "run dojobridge retry on the job");
+		return;
+	}
+	fd = spool_open_report(s, j, &st, err, sizeof err);
+	if (fd < 0) {
+		fail_job(r, s, j, p, NULL, "open", err, "drop the report again");
+		return;
+	}
+	upload_job(r, dr, s, j, p, fd, (uint64_t)st.st_size);
+	close(fd);
+}
+
+/* Decide about every job of this host in the drop, then send them oldest report first. */
+static void
+drain_drop(struct run *r, const struct conf_drop *dr, int rootfd, struct spool *s)
+{
+	struct job *jobs;
+	struct staged *v;
+	size_t njobs, n = 0;
+
+	if (spool_list(s, 1, &jobs, &njobs) < 0)
+		return;
+	r->total += njobs;
+	v = xcalloc(njobs ? njobs : 1, sizeof *v);
+	for (size_t k = 0; k < njobs; k++) {
+		v[n].j = &jobs[k];
+		stage_job(r, dr, rootfd, s, &v[n]);
+		if (v[n].ready)
+			n++;
+		else
+			prepared_release(&v[n].p);
+	}
+	qsort(v, n, sizeof *v, by_report_date);
+	for (size_t k = 0; k < n; k++) {
+		send_job(r, dr, s, &v[k]);
+		prepared_release(&v[k].p);
+	}
+	free(v);
+	spool_jobs_free(jobs, njobs);
 }
 
 struct claim_ctx {
 	struct run *r;
 	struct spool *s;
 	const struct conf_drop *dr;
+	time_t now;
 };
 
+/* A file of the walk: claim it, unless it changed within settle (being written, perhaps). */
 static void
-claim_found(struct walk *w, int dirfd, const char *rel, const char *name, const struct stat *st)
+claim_found(struct watch_walk *ww, int dirfd, const char *rel, const char *name, const struct stat *st)
 {
-	struct claim_ctx *cc = w->ctx;
+	struct claim_ctx *cc = ww->ctx;
 	struct job j;
 
+	if (cc->dr->settle_ms > 0 && (long long)(cc->now - st->st_mtime) * 1000 < cc->dr->settle_ms) {
+		cc->r->young++;
+		return;
+	}
 	if (spool_claim(cc->s, cc->dr->name, dirfd, name, rel, st, &j) == 0)
 		spool_job_release(&j);
+}
+
+/* The walk's view of a drop: its ignore patterns and its spool. */
+static struct watch_root_conf
+root_conf(const struct conf_drop *dr)
+{
+	struct watch_root_conf rc = { dr->name, dr->path, dr->spool, dr->settle_ms, dr->poll_ms,
+		dr->ignore };
+
+	return rc;
+}
+
+/* Take every job of queue/ (left by an earlier run, a retry, or a lost host). */
+static void
+take_queue(struct spool *s)
+{
+	struct job *jobs, j;
+	size_t njobs;
+
+	if (spool_list(s, 0, &jobs, &njobs) < 0)
+		return;
+	for (size_t k = 0; k < njobs; k++)
+		if (spool_take(s, jobs[k].id, &j) == 0)
+			spool_job_release(&j);
+	spool_jobs_free(jobs, njobs);
 }
 
 static void
@@ -736,11 +452,11 @@ once_run(const struct conf *c, struct detect *d, const char *token, const struct
 	for (size_t i = 0; i < c->ndrops; i++) {
 		const struct conf_drop *dr = &c->drops[i];
 		struct claim_ctx cc;
-		struct walk w = { 0 };
+		struct watch_root_conf rc = root_conf(dr);
+		struct watch_walk ww = { &rc, claim_found, &cc };
 		struct spool s;
-		struct job *jobs;
-		size_t njobs;
-		int rootfd;
+		int rootfd, lock;
+		long holder;
 
 		rootfd = open(dr->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (rootfd < 0) {
@@ -748,27 +464,35 @@ once_run(const struct conf *c, struct detect *d, const char *token, const struct
 			r.failed++;
 			continue;
 		}
-		if (spool_open(&s, dr->spool) < 0) {
+		if (spool_open(&s, dr->spool, c->watch.host_id) < 0) {
 			close(rootfd);
 			r.failed++;
 			continue;
 		}
+		if ((lock = spool_lock(&s, &holder)) != 0) {
+			if (lock > 0) {
+				log_errorx("drop %s: another dojobridge process (pid %ld) works on %s as host_id "
+				    "%s; it imports these reports itself. Stop it first, or give this run "
+				    "another host_id", dr->name, holder, dr->spool, c->watch.host_id);
+				r.queued++;
+				snprintf(r.server_problem, sizeof r.server_problem, "drop %s is busy", dr->name);
+			} else {
+				r.failed++;
+			}
+			spool_release(&s);
+			close(rootfd);
+			continue;
+		}
 		spool_recover(&s);
+		spool_heartbeat(&s, c->watch.claim_timeout_ms);
 		spool_prune(&s, dr->archive_days, time(NULL));
 		cc.r = &r;
 		cc.s = &s;
 		cc.dr = dr;
-		w.dr = dr;
-		w.found = claim_found;
-		w.ctx = &cc;
-		walk_tree(&w, rootfd, "", dr->spool);
-		r.young += w.young;
-		if (spool_queue(&s, &jobs, &njobs) == 0) {
-			r.total += njobs;
-			for (size_t k = 0; k < njobs; k++)
-				process_job(&r, dr, rootfd, &s, &jobs[k]);
-			spool_jobs_free(jobs, njobs);
-		}
+		cc.now = time(NULL);
+		watch_walk(&ww, rootfd, "");
+		take_queue(&s);
+		drain_drop(&r, dr, rootfd, &s);
 		policy_cache_release(&r.policies);
 		spool_release(&s);
 		close(rootfd);
@@ -817,14 +541,14 @@ plan_one(struct plan_ctx *pc, int dirfd, const char *rel, const char *name)
 	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		memset(&p, 0, sizeof p);
-		fail_prep(&p, "open", NULL, "%s", fd < 0 && errno == ELOOP ?
+		intake_fail(&p, "open", NULL, "%s", fd < 0 && errno == ELOOP ?
 		    "it is a symbolic link, which dojobridge never follows" : "not a regular file");
 		goto print;
 	}
 	snprintf(sidecar, sizeof sidecar, "%s.dojo.json", name);
 	if (strlen(name) + 10 <= NAME_MAX)
 		sfd = openat(dirfd, sidecar, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	prepare(pc->c, pc->dr, pc->d, pc->rootfd, &pc->policies, rel, name, fd, &st, sfd, &p);
+	intake_prepare(pc->c, pc->dr, pc->d, pc->rootfd, &pc->policies, rel, name, fd, &st, sfd, &p);
 print:
 	if (pc->json) {
 		strbuf_addstr(&out, "{\"drop\":");
@@ -890,10 +614,10 @@ print:
 }
 
 static void
-plan_found(struct walk *w, int dirfd, const char *rel, const char *name, const struct stat *st)
+plan_found(struct watch_walk *ww, int dirfd, const char *rel, const char *name, const struct stat *st)
 {
 	(void)st;
-	plan_one(w->ctx, dirfd, rel, name);
+	plan_one(ww->ctx, dirfd, rel, name);
 }
 
 int
@@ -932,15 +656,12 @@ plan_run(const struct conf *c, struct detect *d, char **paths, int npaths, int j
 			log_error("plan: %s", paths[i]);
 			bad = 1;
 		} else if (S_ISDIR(st.st_mode)) {
-			struct walk w = { 0 };
+			struct watch_root_conf rc = root_conf(dr);
+			struct watch_walk ww = { &rc, plan_found, &pc };
 			int fd = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-			w.dr = dr;
-			w.found = plan_found;
-			w.ctx = &pc;
-			w.all = 1;
 			if (fd >= 0) {
-				walk_tree(&w, fd, rel, dr->spool);
+				watch_walk(&ww, fd, rel);
 				close(fd);
 			}
 		} else {

@@ -5,6 +5,7 @@
  */
 #include "spool.h"
 #include "log.h"
+#include "sha256.h"
 #include "strbuf.h"
 #include "xmem.h"
 
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 static int
@@ -54,14 +56,14 @@ mkdir_p(const char *path)
 }
 
 int
-spool_open(struct spool *s, const char *path)
+spool_open(struct spool *s, const char *path, const char *host)
 {
 	memset(s, 0, sizeof *s);
-	s->dirfd = s->tmpfd = s->queuefd = s->donefd = s->failedfd = -1;
+	s->dirfd = s->tmpfd = s->queuefd = s->activefd = s->ownfd = s->donefd = s->failedfd = -1;
+	s->orderfd = s->hostsfd = s->lockfd = -1;
 	s->path = xstrdup(path);
-	if (gethostname(s->host, sizeof s->host) < 0 || s->host[0] == '\0')
-		snprintf(s->host, sizeof s->host, "localhost");
 	/* The host name goes into file names: keep it to safe characters. */
+	snprintf(s->host, sizeof s->host, "%s", host && *host ? host : "localhost");
 	for (char *p = s->host; *p; p++)
 		if (*p == '/' || *p == '.' || (unsigned char)*p < 0x20)
 			*p = '_';
@@ -76,8 +78,12 @@ spool_open(struct spool *s, const char *path)
 	}
 	if ((s->tmpfd = open_subdir(s->dirfd, "tmp", path)) < 0 ||
 	    (s->queuefd = open_subdir(s->dirfd, "queue", path)) < 0 ||
+	    (s->activefd = open_subdir(s->dirfd, "active", path)) < 0 ||
+	    (s->ownfd = open_subdir(s->activefd, s->host, path)) < 0 ||
 	    (s->donefd = open_subdir(s->dirfd, "done", path)) < 0 ||
-	    (s->failedfd = open_subdir(s->dirfd, "failed", path)) < 0)
+	    (s->failedfd = open_subdir(s->dirfd, "failed", path)) < 0 ||
+	    (s->orderfd = open_subdir(s->dirfd, "order", path)) < 0 ||
+	    (s->hostsfd = open_subdir(s->dirfd, "hosts", path)) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -88,7 +94,8 @@ fail:
 void
 spool_release(struct spool *s)
 {
-	int *fds[] = { &s->dirfd, &s->tmpfd, &s->queuefd, &s->donefd, &s->failedfd };
+	int *fds[] = { &s->dirfd, &s->tmpfd, &s->queuefd, &s->activefd, &s->ownfd, &s->donefd,
+		&s->failedfd, &s->orderfd, &s->hostsfd, &s->lockfd };
 
 	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
 		if (*fds[i] >= 0) {
@@ -97,6 +104,51 @@ spool_release(struct spool *s)
 		}
 	free(s->path);
 	s->path = NULL;
+}
+
+int
+spool_lock(struct spool *s, long *holder)
+{
+	char pid[32];
+	int fd, n;
+
+	*holder = 0;
+	fd = openat(s->ownfd, ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return log_error("spool: %s/active/%s/.lock", s->path, s->host);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK) {
+			n = (int)pread(fd, pid, sizeof pid - 1, 0);
+			pid[n > 0 ? n : 0] = '\0';
+			*holder = strtol(pid, NULL, 10);
+			close(fd);
+			return 1;
+		}
+		close(fd);
+		return log_error("spool: %s/active/%s/.lock: flock", s->path, s->host);
+	}
+	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, (size_t)n, 0) != n)
+		log_warn("spool: %s/active/%s/.lock: cannot record our pid", s->path, s->host);
+	s->lockfd = fd;
+	return 0;
+}
+
+/* A directory stream over dirfd from its start; dirfd itself stays open. */
+static DIR *
+dir_stream(int dirfd)
+{
+	int fd = dup(dirfd);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	rewinddir(d);
+	return d;
 }
 
 static int
@@ -157,8 +209,9 @@ job_json(const struct job *j)
 	strbuf_addstr(&sb, ",\"name\":");
 	strbuf_add_json(&sb, j->name);
 	strbuf_addf(&sb, ",\"size\":%lld,\"mtime\":%lld,\"claimed\":%lld,\"attempts\":%d,"
-	    "\"sidecar\":%s}\n", j->size, (long long)j->mtime, (long long)j->claimed, j->attempts,
-	    j->has_sidecar ? "true" : "false");
+	    "\"sidecar\":%s,\"not_before\":%lld}\n", j->size, (long long)j->mtime,
+	    (long long)j->claimed, j->attempts, j->has_sidecar ? "true" : "false",
+	    (long long)j->not_before);
 	return strbuf_detach(&sb);
 }
 
@@ -191,6 +244,7 @@ job_load(int jobdirfd, struct job *j)
 	j->mtime = (time_t)NUM("mtime");
 	j->claimed = (time_t)NUM("claimed");
 	j->attempts = (int)NUM("attempts");
+	j->not_before = (time_t)NUM("not_before");
 	j->has_sidecar = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "sidecar"));
 #undef STR
 #undef NUM
@@ -246,36 +300,72 @@ remove_tree_at(int parentfd, const char *name)
 	return unlinkat(parentfd, name, AT_REMOVEDIR);
 }
 
-int
-spool_recover(struct spool *s)
+/* The host field of a job id <time>.<usec>Z.<host>.<pid>.<n>, into host. */
+static int
+id_host(const char *id, char *host, size_t hostlen)
 {
-	int fd = dup(s->tmpfd), recovered = 0;
-	DIR *d;
+	const char *p = strchr(id, '.'), *q;
+
+	if (p == NULL || (p = strchr(p + 1, '.')) == NULL || (q = strchr(p + 1, '.')) == NULL ||
+	    (size_t)(q - p - 1) >= hostlen)
+		return -1;
+	memcpy(host, p + 1, (size_t)(q - p - 1));
+	host[q - p - 1] = '\0';
+	return 0;
+}
+
+/* Move every job directory of fromfd into queue/.  Returns how many. */
+static int
+requeue_all(struct spool *s, int fromfd, const char *from)
+{
+	DIR *d = dir_stream(fromfd);
+	int n = 0;
 	struct dirent *e;
 
-	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return log_error("spool: %s/tmp", s->path);
+	if (d == NULL)
+		return log_error("spool: %s/%s", s->path, from);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (renameat(fromfd, e->d_name, s->queuefd, e->d_name) == 0)
+			n++;
+		else if (errno != ENOENT)
+			log_warn("spool: %s/%s/%s: cannot move to queue", s->path, from, e->d_name);
 	}
-	rewinddir(d);
+	closedir(d);
+	fsync_dir(fromfd);
+	fsync_dir(s->queuefd);
+	return n;
+}
+
+/* Finish or undo the claims of host left in tmp/ (a claim holding its report is finished). */
+static int
+recover_claims(struct spool *s, const char *host)
+{
+	DIR *d = dir_stream(s->tmpfd);
+	int recovered = 0;
+	struct dirent *e;
+
+	if (d == NULL)
+		return log_error("spool: %s/tmp", s->path);
 	while ((e = readdir(d)) != NULL) {
 		struct stat st;
-		char path[NAME_MAX + 16];
+		char path[NAME_MAX + 16], owner[64];
 
-		if (e->d_name[0] == '.')
+		if (e->d_name[0] == '.' || id_host(e->d_name, owner, sizeof owner) < 0 ||
+		    strcmp(owner, host) != 0)
 			continue;
 		snprintf(path, sizeof path, "%s/report", e->d_name);
 		if (fstatat(s->tmpfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 			/* The claim rename happened: finish it. */
 			if (renameat(s->tmpfd, e->d_name, s->queuefd, e->d_name) == 0) {
-				log_info("spool: recovered interrupted claim %s", e->d_name);
+				log_info("spool: %s: recovered interrupted claim %s", s->path, e->d_name);
 				recovered++;
 			} else {
 				log_warn("spool: %s/tmp/%s: cannot move to queue", s->path, e->d_name);
 			}
 		} else {
-			/* The claim never took the report: nothing but our own record to drop. */
+			/* The claim never took the report: nothing but its own record to drop. */
 			remove_tree_at(s->tmpfd, e->d_name);
 		}
 	}
@@ -283,6 +373,71 @@ spool_recover(struct spool *s)
 	fsync_dir(s->tmpfd);
 	fsync_dir(s->queuefd);
 	return recovered;
+}
+
+int
+spool_recover(struct spool *s)
+{
+	int claims = recover_claims(s, s->host), jobs;
+
+	jobs = requeue_all(s, s->ownfd, "active");
+	if (jobs > 0)
+		log_info("spool: %s: %d job%s in flight when the last run ended, queued again", s->path,
+		    jobs, jobs == 1 ? "" : "s");
+	return (claims > 0 ? claims : 0) + (jobs > 0 ? jobs : 0);
+}
+
+int
+spool_heartbeat(struct spool *s, long claim_timeout_ms)
+{
+	struct stat mine, theirs;
+	int fd, taken = 0;
+	DIR *d;
+	struct dirent *e;
+
+	fd = openat(s->ownfd, ".heartbeat", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 || futimens(fd, NULL) < 0 || fstat(fd, &mine) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return log_error("spool: %s/active/%s/.heartbeat", s->path, s->host);
+	}
+	close(fd);
+	/* Both times come from the shared file system's clock: no skew between hosts. */
+	d = dir_stream(s->activefd);
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		char hb[NAME_MAX + 16];
+		long long age_ms;
+		int hostfd, n;
+
+		if (e->d_name[0] == '.' || strcmp(e->d_name, s->host) == 0)
+			continue;
+		snprintf(hb, sizeof hb, "%s/.heartbeat", e->d_name);
+		if (fstatat(s->activefd, hb, &theirs, AT_SYMLINK_NOFOLLOW) < 0 &&
+		    fstatat(s->activefd, e->d_name, &theirs, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		age_ms = ((long long)mine.st_mtim.tv_sec - theirs.st_mtim.tv_sec) * 1000 +
+		    (mine.st_mtim.tv_nsec - theirs.st_mtim.tv_nsec) / 1000000;
+		if (age_ms <= claim_timeout_ms)
+			continue;
+		hostfd = openat(s->activefd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (hostfd < 0)
+			continue;
+		n = requeue_all(s, hostfd, "active/<lost host>");
+		n += recover_claims(s, e->d_name);
+		close(hostfd);
+		if (n > 0) {
+			char safe[80];
+
+			log_warnx("spool: %s: host %s has not renewed its heartbeat for %lld s (claim_timeout "
+			    "%ld s): its %d job%s queued again", s->path, escape_name(e->d_name, safe,
+			    sizeof safe), age_ms / 1000, claim_timeout_ms / 1000, n, n == 1 ? "" : "s");
+			taken += n;
+		}
+	}
+	closedir(d);
+	return taken;
 }
 
 int
@@ -334,13 +489,13 @@ spool_claim(struct spool *s, const char *drop, int srcdirfd, const char *srcname
 	}
 	fsync_dir(jobfd);
 	fsync_dir(srcdirfd);
-	if (renameat(s->tmpfd, job->id, s->queuefd, job->id) < 0) {
+	if (renameat(s->tmpfd, job->id, s->ownfd, job->id) < 0) {
 		/* spool_recover finishes this on the next start. */
-		log_error("spool: %s/tmp/%s: move to queue", s->path, job->id);
+		log_error("spool: %s/tmp/%s: move to active/%s", s->path, job->id, s->host);
 		goto out;
 	}
 	fsync_dir(s->tmpfd);
-	fsync_dir(s->queuefd);
+	fsync_dir(s->ownfd);
 	rc = 0;
 	goto out;
 undo:
@@ -365,26 +520,22 @@ by_mtime(const void *a, const void *b)
 }
 
 int
-spool_queue(struct spool *s, struct job **jobs, size_t *njobs)
+spool_list(struct spool *s, int mine, struct job **jobs, size_t *njobs)
 {
-	int fd = dup(s->queuefd);
-	DIR *d;
+	int dirfd = mine ? s->ownfd : s->queuefd;
+	DIR *d = dir_stream(dirfd);
 	struct dirent *e;
 	size_t n = 0, cap = 0;
 	struct job *v = NULL;
 
-	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return log_error("spool: %s/queue", s->path);
-	}
-	rewinddir(d);
+	if (d == NULL)
+		return log_error("spool: %s/%s", s->path, mine ? "active" : "queue");
 	while ((e = readdir(d)) != NULL) {
 		int jfd;
 
 		if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof v->id)
 			continue;
-		jfd = openat(s->queuefd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		jfd = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (jfd < 0)
 			continue;
 		if (n == cap) {
@@ -397,12 +548,16 @@ spool_queue(struct spool *s, struct job **jobs, size_t *njobs)
 			n++;
 		} else {
 			spool_job_release(&v[n]);
-			log_warnx("spool: %s/queue/%s has no readable job.json; left alone", s->path, e->d_name);
+			/* A job another process just took, or a damaged one: leave it. */
+			if (faccessat(jfd, "report", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+				log_warnx("spool: %s/%s/%s has no readable job.json; left alone", s->path,
+				    mine ? "active" : "queue", e->d_name);
 		}
 		close(jfd);
 	}
 	closedir(d);
-	qsort(v, n, sizeof *v, by_mtime);
+	if (n > 1)
+		qsort(v, n, sizeof *v, by_mtime);
 	*jobs = v;
 	*njobs = n;
 	return 0;
@@ -422,7 +577,110 @@ open_in_job(struct spool *s, const struct job *j, const char *name, int flags)
 	char path[sizeof j->id + 32];
 
 	snprintf(path, sizeof path, "%s/%s", j->id, name);
-	return openat(s->queuefd, path, flags | O_NOFOLLOW | O_CLOEXEC);
+	return openat(s->ownfd, path, flags | O_NOFOLLOW | O_CLOEXEC);
+}
+
+static int
+load_job_at(int parentfd, const char *id, struct job *j)
+{
+	int fd = openat(parentfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), rc;
+
+	memset(j, 0, sizeof *j);
+	if (fd < 0)
+		return -1;
+	rc = job_load(fd, j);
+	close(fd);
+	if (rc < 0)
+		spool_job_release(j);
+	else
+		snprintf(j->id, sizeof j->id, "%s", id);
+	return rc;
+}
+
+int
+spool_take(struct spool *s, const char *id, struct job *job)
+{
+	memset(job, 0, sizeof *job);
+	if (strchr(id, '/') != NULL || id[0] == '.' || strlen(id) >= sizeof job->id)
+		return 1;
+	if (renameat(s->queuefd, id, s->ownfd, id) < 0) {
+		if (errno == ENOENT)
+			return 1;	/* another process took it */
+		return log_error("spool: %s/queue/%s: take", s->path, id);
+	}
+	fsync_dir(s->ownfd);
+	fsync_dir(s->queuefd);
+	if (load_job_at(s->ownfd, id, job) < 0) {
+		log_warnx("spool: %s/queue/%s has no readable job.json; moved to failed/", s->path, id);
+		renameat(s->ownfd, id, s->failedfd, id);
+		return 1;
+	}
+	return 0;
+}
+
+int
+spool_untake(struct spool *s, const struct job *j)
+{
+	if (renameat(s->ownfd, j->id, s->queuefd, j->id) < 0)
+		return log_error("spool: %s/active/%s/%s: move to queue", s->path, s->host, j->id);
+	fsync_dir(s->queuefd);
+	fsync_dir(s->ownfd);
+	return 0;
+}
+
+static int
+requeue_one(struct spool *s, const char *id)
+{
+	struct job j;
+	int fd;
+	char *json;
+
+	if (load_job_at(s->failedfd, id, &j) < 0)
+		return -1;
+	fd = openat(s->failedfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	j.attempts = 0;
+	j.not_before = 0;
+	j.claimed = time(NULL);		/* max_age counts from the requeue */
+	json = job_json(&j);
+	if (fd < 0 || write_durable(fd, "job.json", json, strlen(json)) < 0) {
+		if (fd >= 0)
+			close(fd);
+		free(json);
+		spool_job_release(&j);
+		return log_error("spool: %s/failed/%s/job.json", s->path, id);
+	}
+	renameat(fd, "error.json", fd, "error.previous.json");
+	fsync_dir(fd);
+	close(fd);
+	free(json);
+	spool_job_release(&j);
+	if (renameat(s->failedfd, id, s->queuefd, id) < 0)
+		return log_error("spool: %s/failed/%s: move to queue", s->path, id);
+	fsync_dir(s->queuefd);
+	fsync_dir(s->failedfd);
+	return 0;
+}
+
+int
+spool_requeue_failed(struct spool *s, const char *id)
+{
+	int n = 0;
+	DIR *d;
+	struct dirent *e;
+
+	if (id != NULL) {
+		if (strchr(id, '/') != NULL || id[0] == '.' || id[0] == '\0')
+			return -1;
+		return requeue_one(s, id) == 0 ? 1 : -1;
+	}
+	d = dir_stream(s->failedfd);
+	if (d == NULL)
+		return log_error("spool: %s/failed", s->path);
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.' && requeue_one(s, e->d_name) == 0)
+			n++;
+	closedir(d);
+	return n;
 }
 
 int
@@ -462,22 +720,28 @@ spool_open_sidecar(struct spool *s, const struct job *j)
 }
 
 int
-spool_count_attempt(struct spool *s, struct job *j)
+spool_save_job(struct spool *s, const struct job *j)
 {
-	int fd = openat(s->queuefd, j->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(s->ownfd, j->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	char *json;
 	int rc;
 
 	if (fd < 0)
-		return log_error("spool: %s/queue/%s", s->path, j->id);
-	j->attempts++;
+		return log_error("spool: %s/active/%s/%s", s->path, s->host, j->id);
 	json = job_json(j);
 	rc = write_durable(fd, "job.json", json, strlen(json));
 	if (rc < 0)
-		log_error("spool: %s/queue/%s/job.json", s->path, j->id);
+		log_error("spool: %s/active/%s/%s/job.json", s->path, s->host, j->id);
 	free(json);
 	close(fd);
 	return rc;
+}
+
+int
+spool_count_attempt(struct spool *s, struct job *j)
+{
+	j->attempts++;
+	return spool_save_job(s, j);
 }
 
 int
@@ -486,26 +750,26 @@ spool_finish(struct spool *s, const struct job *j, enum spool_end end, const cha
 	int destfd = end == SPOOL_FAILED ? s->failedfd : s->donefd;
 
 	if (end == SPOOL_FAILED && error_json != NULL) {
-		int fd = openat(s->queuefd, j->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int fd = openat(s->ownfd, j->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 		if (fd < 0 || write_durable(fd, "error.json", error_json, strlen(error_json)) < 0) {
 			if (fd >= 0)
 				close(fd);
-			return log_error("spool: %s/queue/%s/error.json", s->path, j->id);
+			return log_error("spool: %s/active/%s/%s/error.json", s->path, s->host, j->id);
 		}
 		close(fd);
 	}
 	if (end == SPOOL_DELETE) {
-		if (remove_tree_at(s->queuefd, j->id) < 0)
-			return log_error("spool: %s/queue/%s: remove", s->path, j->id);
-		fsync_dir(s->queuefd);
+		if (remove_tree_at(s->ownfd, j->id) < 0)
+			return log_error("spool: %s/active/%s/%s: remove", s->path, s->host, j->id);
+		fsync_dir(s->ownfd);
 		return 0;
 	}
-	if (renameat(s->queuefd, j->id, destfd, j->id) < 0)
-		return log_error("spool: %s/queue/%s: move to %s", s->path, j->id,
+	if (renameat(s->ownfd, j->id, destfd, j->id) < 0)
+		return log_error("spool: %s/active/%s/%s: move to %s", s->path, s->host, j->id,
 		    end == SPOOL_FAILED ? "failed" : "done");
 	fsync_dir(destfd);
-	fsync_dir(s->queuefd);
+	fsync_dir(s->ownfd);
 	return 0;
 }
 
@@ -532,16 +796,12 @@ spool_receipt(struct spool *s, const char *line)
 int
 spool_prune(struct spool *s, int days, time_t now)
 {
-	int fd = dup(s->donefd), pruned = 0;
-	DIR *d;
+	DIR *d = dir_stream(s->donefd);
+	int pruned = 0;
 	struct dirent *e;
 
-	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
-		if (fd >= 0)
-			close(fd);
+	if (d == NULL)
 		return -1;
-	}
-	rewinddir(d);
 	while ((e = readdir(d)) != NULL) {
 		struct stat st;
 
@@ -552,4 +812,134 @@ spool_prune(struct spool *s, int days, time_t now)
 	}
 	closedir(d);
 	return pruned;
+}
+
+/* order/<hex sha256 of key>: the file name stays short and safe whatever the names are. */
+static void
+order_name(const char *key, char name[65])
+{
+	struct sha256 h;
+
+	sha256_init(&h);
+	sha256_update(&h, key, strlen(key));
+	sha256_hex(&h, name);
+}
+
+int
+spool_order_get(struct spool *s, const char *key, char date[11])
+{
+	char name[65], buf[64];
+	int fd;
+	ssize_t n;
+
+	date[0] = '\0';
+	order_name(key, name);
+	fd = openat(s->orderfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : log_error("spool: %s/order/%s", s->path, name);
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n >= 10) {
+		memcpy(date, buf, 10);
+		date[10] = '\0';
+	}
+	return 0;
+}
+
+int
+spool_order_set(struct spool *s, const char *key, const char *date)
+{
+	char name[65], old[11];
+	struct strbuf sb = STRBUF_INIT;
+	int rc;
+
+	if (spool_order_get(s, key, old) < 0)
+		return -1;
+	if (old[0] && strcmp(old, date) >= 0)
+		return 0;
+	order_name(key, name);
+	strbuf_addf(&sb, "%s\n", date);
+	strbuf_add_escaped(&sb, key);
+	strbuf_addch(&sb, '\n');
+	rc = write_durable(s->orderfd, name, sb.buf, sb.len);
+	if (rc < 0)
+		log_error("spool: %s/order/%s", s->path, name);
+	strbuf_release(&sb);
+	return rc;
+}
+
+int
+spool_write_status(struct spool *s, const char *json)
+{
+	char name[NAME_MAX + 1], tmp[NAME_MAX + 1];
+	int fd;
+	size_t len = strlen(json);
+
+	/* Not fsynced: it is a report of the moment, rewritten often. */
+	snprintf(name, sizeof name, "%s.json", s->host);
+	snprintf(tmp, sizeof tmp, ".%s.json.tmp", s->host);
+	fd = openat(s->hostsfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	if (write(fd, json, len) != (ssize_t)len) {
+		close(fd);
+		unlinkat(s->hostsfd, tmp, 0);
+		return -1;
+	}
+	close(fd);
+	return renameat(s->hostsfd, tmp, s->hostsfd, name);
+}
+
+/* Count the job directories under dirfd; oldest: the least claim time seen (0 if none). */
+static size_t
+count_jobs(int dirfd, time_t *oldest)
+{
+	DIR *d = dir_stream(dirfd);
+	struct dirent *e;
+	size_t n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		struct job j;
+
+		if (e->d_name[0] == '.')
+			continue;
+		n++;
+		if (oldest != NULL && load_job_at(dirfd, e->d_name, &j) == 0) {
+			if (*oldest == 0 || j.claimed < *oldest)
+				*oldest = j.claimed;
+			spool_job_release(&j);
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+int
+spool_count(struct spool *s, struct spool_counts *c)
+{
+	DIR *d;
+	struct dirent *e;
+
+	memset(c, 0, sizeof *c);
+	c->tmp = count_jobs(s->tmpfd, NULL);
+	c->queue = count_jobs(s->queuefd, &c->oldest_queued);
+	c->done = count_jobs(s->donefd, NULL);
+	c->failed = count_jobs(s->failedfd, NULL);
+	if ((d = dir_stream(s->activefd)) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		int hfd;
+
+		if (e->d_name[0] == '.')
+			continue;
+		hfd = openat(s->activefd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (hfd >= 0) {
+			c->active += count_jobs(hfd, &c->oldest_queued);
+			close(hfd);
+		}
+	}
+	closedir(d);
+	return 0;
 }

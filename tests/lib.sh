@@ -13,7 +13,10 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/dojobridge-test.XXXXXX")
 FAKE_PID=
 TOKEN=0123456789abcdef0123456789abcdef01234567
 
+WATCH_PIDS=
+
 cleanup() {
+	for p in $WATCH_PIDS; do kill -9 "$p" 2>/dev/null; done
 	[ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null && wait "$FAKE_PID" 2>/dev/null
 	rm -rf "$T"
 }
@@ -77,3 +80,48 @@ drop() {
 py() { "$PYTHON" -c "$1"; }
 
 count_in() { find "$1" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l | tr -d ' '; }
+
+# start_watch [NAME [CONFDIR]]: run `dojobridge watch` in the background, its
+# log in $T/NAME.log (default watch); sets WATCH_PID.  Waits until it says
+# it is watching.
+start_watch() {
+	_n=${1:-watch}
+	_c=${2:-$T/conf.d}
+	$DOJOBRIDGE -c "$_c" watch >>"$T/$_n.log" 2>&1 &
+	WATCH_PID=$!
+	WATCH_PIDS="$WATCH_PIDS $WATCH_PID"
+	_lines=$(grep -c 'watching [0-9]* drop' "$T/$_n.log" 2>/dev/null)
+	_i=0
+	while [ "$(grep -c 'watching [0-9]* drop' "$T/$_n.log" 2>/dev/null)" = "${_lines:-0}" ]; do
+		_i=$((_i + 1))
+		[ $_i -gt 300 ] && { cat "$T/$_n.log"; fail "watch did not start"; }
+		kill -0 "$WATCH_PID" 2>/dev/null || { cat "$T/$_n.log"; fail "watch exited at start"; }
+		sleep 0.1
+	done
+}
+
+# stop_watch [PID]: SIGTERM, and wait for the exit; returns its status.
+stop_watch() {
+	_p=${1:-$WATCH_PID}
+	kill -TERM "$_p" 2>/dev/null
+	wait "$_p"
+}
+
+# wait_for SECONDS 'shell condition' MESSAGE: poll until the condition holds.
+wait_for() {
+	_limit=$(($1 * 10))
+	_i=0
+	until eval "$2"; do
+		_i=$((_i + 1))
+		[ $_i -gt $_limit ] && fail "$3 (waited $1 s)"
+		sleep 0.1
+	done
+}
+
+# imports: how many uploads the stand-in acknowledged so far.
+imports() { _n=$(grep -c "\"status\": 201" "$T/requests.jsonl" 2>/dev/null); echo "${_n:-0}"; }
+
+# gitleaks_report N: a small, unique Gitleaks report on stdout.
+gitleaks_report() {
+	printf '[{"line":"secret %s","offender":"key-%s","commit":"%040d","repo":".","rule":"Generic Secret","commitMessage":"m","author":"a","email":"a@example.com","file":"f%s.txt","date":"2026-01-01T10:00:00Z","tags":"key"}]\n' "$1" "$1" "$1" "$1"
+}

@@ -80,9 +80,15 @@ assert got == want == sent, (got ^ want, sent ^ want)
 PY
 
 # The same target's next report lands in the same test; its statistics show what closed.
+# DefectDojo's "second scan" sample is dated two days before its "first scan":
+# the out-of-order guard refuses it, unless told to import anyway.
 drop zap/zap-results-first-scan.xml "Team A/web/nightly/zap.xml"
 touch -d '2 hours ago' "$T/drop/Team A/web/nightly/zap.xml"
 $DOJOBRIDGE -c "$T/conf.d" once --json >"$T/first.json" || fail "first zap import"
+drop zap/zap-results-second-scan.xml "Team A/web/nightly/zap.xml"
+$DOJOBRIDGE -c "$T/conf.d" once >"$T/older.out" 2>&1 && fail "an older report for the same test must fail"
+grep -q 'failed: older than the report already imported on 2021-06-20' "$T/older.out" || { cat "$T/older.out"; fail "out-of-order reason"; }
+echo "out_of_order = import" >>"$T/conf.d/10-test.conf"
 drop zap/zap-results-second-scan.xml "Team A/web/nightly/zap.xml"
 $DOJOBRIDGE -c "$T/conf.d" once --json >"$T/second.json" || fail "second zap import"
 "$PYTHON" - "$T/first.json" "$T/second.json" <<'PY' || exit 1
