@@ -480,9 +480,9 @@ spool_claim(struct spool *s, const char *drop, int srcdirfd, const char *srcname
 		log_error("spool: claim %s", origin);
 		goto undo;
 	}
-	if (job->has_sidecar && renameat(srcdirfd, sidecar, jobfd, "sidecar.json") < 0)
-		job->has_sidecar = 0;	/* it went away meanwhile; job.json says so below */
-	if (!job->has_sidecar) {
+	if (job->has_sidecar && renameat(srcdirfd, sidecar, jobfd, "sidecar.json") < 0) {
+		/* It went away meanwhile: job.json must not promise it. */
+		job->has_sidecar = 0;
 		free(json);
 		json = job_json(job);
 		write_durable(jobfd, "job.json", json, strlen(json));
