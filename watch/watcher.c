@@ -608,7 +608,7 @@ arm_root(struct watch *w, int root)
 	dirs_forget_under(w, root, "", 1);
 	r->armed = 0;
 	if (stat(r->path, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		const char *why = S_ISDIR(st.st_mode) || errno != 0 ? strerror(errno) : "not a directory";
+		const char *why = access(r->path, F_OK) < 0 ? strerror(errno) : "not a directory";
 
 		if (!r->logged_down)
 			log_warnx("drop %s: %s: %s; looking for it every %d s", r->name,
