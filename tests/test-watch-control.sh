@@ -112,5 +112,20 @@ ctl '{"slow": 0}'
 start_watch
 wait_for 20 '[ "$(count_in "$S/queue")" = 0 ] && [ "$(count_in "$S/done")" = 9 ]' "nothing lost"
 stop_watch
+
+# --- oldest report first within a target, whatever order the files came in.
+mkdir -p "$T/drop/T/ord/e1"
+for d in 03 01 02; do
+	gitleaks_report "2$d" >"$T/drop/T/ord/e1/r$d.json"
+	touch -d "2026-01-$d 12:00:00" "$T/drop/T/ord/e1/r$d.json"
+done
+start_watch
+wait_for 20 '[ "$(count_in "$S/done")" = 12 ]' "the three reports of one target imported"
+stop_watch
+"$PYTHON" - "$T/requests.jsonl" <<'PY' || exit 1
+import json, sys
+names = [json.loads(l)["files"]["file"]["filename"] for l in open(sys.argv[1]) if '"r0' in l]
+assert names == ["r01.json", "r02.json", "r03.json"], names
+PY
 ! grep -q "$TOKEN" "$T/watch.log" "$S/hosts/"*.json "$T/dojobridge.prom" || fail "token leaked"
 exit 0
