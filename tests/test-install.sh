@@ -13,7 +13,21 @@ for f in "$p/bin/dojobridge" "$p/include/dojobridge-plugin.h" "$plugindir/zap.so
     "$sysconfdir/dojobridge/conf.d/00-dojobridge.conf" "$p/lib/systemd/system/dojobridge.service"; do
 	[ -e "$T/root$f" ] || fail "not installed: $f"
 done
-grep -q "ExecStart=$p/bin/dojobridge" "$T/root$p/lib/systemd/system/dojobridge.service" || fail "unit paths"
+u=$T/root$p/lib/systemd/system
+for f in dojobridge.service dojobridge-once.service dojobridge-once.timer; do
+	[ -f "$u/$f" ] || fail "not installed: $f"
+	! grep -q '^<<<<<<<\|^=======\|^>>>>>>>\|@[A-Z]*@' "$u/$f" || fail "$f is not a clean unit"
+done
+grep -q "^ExecStart=$p/bin/dojobridge -c $sysconfdir/dojobridge/conf.d watch$" "$u/dojobridge.service" || fail "daemon unit paths"
+grep -q '^Type=notify$' "$u/dojobridge.service" || fail "the daemon unit is Type=notify"
+grep -q "^ExecStart=$p/bin/dojobridge -c $sysconfdir/dojobridge/conf.d once$" "$u/dojobridge-once.service" || fail "batch unit paths"
+grep -q '^Type=oneshot$' "$u/dojobridge-once.service" || fail "the batch unit is Type=oneshot"
+if command -v systemd-analyze >/dev/null 2>&1; then
+	for f in dojobridge.service dojobridge-once.service; do
+		systemd-analyze verify "$u/$f" 2>&1 | grep -v 'is not executable\|man dojobridge\|Failed to\|not found' | grep . &&
+			fail "systemd-analyze verify $f"
+	done
+fi
 
 # The installed binary finds the installed plugins only through --plugin-dir here (DESTDIR).
 "$T/root$p/bin/dojobridge" --plugin-dir "$T/root$plugindir" plugins | grep -q "^10 plugins loaded" ||
