@@ -76,11 +76,14 @@ struct dropst {
 	int watch_root;
 	int queue_wd;
 	int queue_dirty;
+	int awaiting_root;		/* the root did not exist: the spool is not opened yet */
 	struct policy_cache policies;
 	size_t waiting, sending, unfinished;
-	unsigned long imported, failed, skipped;
-	char last_error[768];
-	char last_error_time[32];
+	struct tally {			/* kept across reloads, by drop name */
+		unsigned long imported, failed, skipped;
+		char last_error[768];
+		char last_error_time[32];
+	} t;
 };
 
 struct histogram {
@@ -295,9 +298,9 @@ note_error(struct daemon *dm, struct dropst *ds, const struct job *jb, const cha
 {
 	char safe[300];
 
-	snprintf(ds->last_error, sizeof ds->last_error, "%s: %s", jb ? escape_name(jb->origin, safe,
+	snprintf(ds->t.last_error, sizeof ds->t.last_error, "%s: %s", jb ? escape_name(jb->origin, safe,
 	    sizeof safe) : "-", error);
-	intake_utc_now(ds->last_error_time);
+	intake_utc_now(ds->t.last_error_time);
 	dm->dirty = 1;
 }
 
@@ -314,7 +317,7 @@ fail_job(struct daemon *dm, struct djob *j, const struct dojo_result *res, const
 	if (spool_finish(&ds->s, &j->job, SPOOL_FAILED, ej) == 0)
 		log_warnx("%s: %s: failed (%s): %s", ds->dr->name, escape_name(j->job.origin, safe,
 		    sizeof safe), stage, error);
-	ds->failed++;
+	ds->t.failed++;
 	note_error(dm, ds, &j->job, error);
 	free(ej);
 }
@@ -379,7 +382,7 @@ prepare_job(struct daemon *dm, struct djob *j)
 		spool_finish(&ds->s, &j->job, SPOOL_DELETE, NULL);
 		log_info("%s: %s: skipped: %s", ds->dr->name, escape_name(j->job.origin, safe, sizeof safe),
 		    j->p.error);
-		ds->skipped++;
+		ds->t.skipped++;
 		dm->dirty = 1;
 		job_free(j);
 	} else {
@@ -480,6 +483,11 @@ claim_ready(struct daemon *dm, const struct watch_ready *r)
 
 		log_debug("%s: %s: claimed as %s", ds->dr->name, escape_name(r->rel, safe, sizeof safe), jb.id);
 		prepare_job(dm, new_djob(ds, &jb));
+	} else if (ds->s.crossed && !dm->reload_pending) {
+		/* The root is another file system than the spool we hold: mounted over. */
+		log_warnx("drop %s: %s and its spool are on different file systems now (mounted over?): "
+		    "opening the drop again", ds->dr->name, ds->dr->path);
+		dm->reload_pending = 1;
 	}
 	close(dirfd);
 }
@@ -559,14 +567,6 @@ start_upload(struct daemon *dm, struct keyq *kq)
 		fail_job(dm, j, NULL, "order", why, "its reimport would close and reopen findings wrongly; "
 		    "to import it anyway set out_of_order = import for this drop, then run dojobridge "
 		    "retry on the job");
-		job_free(j);
-		return -1;
-	}
-	if (time(NULL) - j->job.claimed > dm->conf.watch.max_age_ms / 1000) {
-		ds->waiting--;
-		key_pop(dm, j);
-		fail_job(dm, j, NULL, "upload", "not imported within max_age: DefectDojo could not be "
-		    "reached or kept failing", "find why in the log; then run dojobridge retry on the job");
 		job_free(j);
 		return -1;
 	}
@@ -673,7 +673,7 @@ imported(struct daemon *dm, struct djob *j, struct dojo_result *res)
 	    "%.1f s)", ds->dr->name, escape_name(j->job.origin, safe, sizeof safe), j->p.det.scan_type,
 	    j->p.route.product_type ? j->p.route.product_type : "-", j->p.route.product,
 	    j->p.route.engagement, j->p.test_title, res->test_id, res->created, res->closed, res->seconds);
-	ds->imported++;
+	ds->t.imported++;
 	dm->last_success = time(NULL);
 	dm->durations.count++;
 	dm->durations.sum += res->seconds;
@@ -705,8 +705,10 @@ upload_finished(struct daemon *dm, struct djob *j, CURLcode rc)
 
 	switch (res.outcome) {
 	case DOJO_IMPORTED:
-		if (dm->paused)
+		if (dm->paused) {
 			log_info("dojo: the token is accepted again; uploads resume");
+			notify("STATUS=running");
+		}
 		dm->paused = 0;
 		dm->consecutive_transient = 0;
 		dm->server_wait_ms = 0;
@@ -728,8 +730,8 @@ upload_finished(struct daemon *dm, struct djob *j, CURLcode rc)
 		dm->paused = 1;
 		dm->pause_retry_ms = now_ms() + dm->conf.watch.auth_retry_ms;
 		snprintf(dm->pause_reason, sizeof dm->pause_reason, "%s (%s)", res.message, res.hint);
-		log_errorx("dojo: %s: UPLOADS PAUSED, nothing is moved to failed/; %s. Trying again in "
-		    "%ld s, or at once on SIGHUP", res.message, res.hint, dm->conf.watch.auth_retry_ms / 1000);
+		log_errorx("dojo: %s: UPLOADS PAUSED; %s. Trying again in %ld s, or at once on SIGHUP",
+		    res.message, res.hint, dm->conf.watch.auth_retry_ms / 1000);
 		note_error(dm, ds, NULL, res.message);
 		notify("STATUS=paused: DefectDojo refused the token");
 		close(j->fd);
@@ -737,6 +739,22 @@ upload_finished(struct daemon *dm, struct djob *j, CURLcode rc)
 		key_kick(dm, kq);
 		break;
 	case DOJO_RETRY:
+		if (time(NULL) - j->job.claimed > dm->conf.watch.max_age_ms / 1000) {
+			char why[1200];
+
+			/* Only a failed attempt ages a report out: a paused queue fails nothing. */
+			snprintf(why, sizeof why, "not imported within max_age (%ld s): %s",
+			    dm->conf.watch.max_age_ms / 1000, res.message);
+			ds->waiting--;
+			key_pop(dm, j);
+			fail_job(dm, j, &res, "upload", why, "once DefectDojo can be reached again, run "
+			    "dojobridge retry on the job");
+			close(j->fd);
+			job_free(j);
+			dm->consecutive_transient++;
+			dm->server_wait_ms = now_ms() + backoff_ms(dm->consecutive_transient, res.retry_after);
+			break;
+		}
 		dm->consecutive_transient++;
 		wait = backoff_ms(dm->consecutive_transient, res.retry_after);
 		dm->server_wait_ms = now_ms() + wait;
@@ -864,10 +882,10 @@ write_status(struct daemon *dm, struct dropst *ds)
 	strbuf_addf(&sb, ",\n  \"server_retry_in_s\": %lld,\n  \"waiting\": %zu,\n  \"uploading\": %zu,"
 	    "\n  \"unfinished\": %zu,\n  \"imported\": %lu,\n  \"failed\": %lu,\n  \"skipped\": %lu,"
 	    "\n  \"last_error\": ", dm->server_wait_ms > now_ms() ? (dm->server_wait_ms - now_ms()) / 1000 : 0,
-	    ds->waiting, ds->sending, ds->unfinished, ds->imported, ds->failed, ds->skipped);
-	strbuf_add_json(&sb, ds->last_error[0] ? ds->last_error : NULL);
+	    ds->waiting, ds->sending, ds->unfinished, ds->t.imported, ds->t.failed, ds->t.skipped);
+	strbuf_add_json(&sb, ds->t.last_error[0] ? ds->t.last_error : NULL);
 	strbuf_addstr(&sb, ",\n  \"last_error_time\": ");
-	strbuf_add_json(&sb, ds->last_error[0] ? ds->last_error_time : NULL);
+	strbuf_add_json(&sb, ds->t.last_error[0] ? ds->t.last_error_time : NULL);
 	watch_root_info(dm->watch, ds->watch_root, &wi);
 	strbuf_addf(&sb, ",\n  \"watch\": {\"mode\": \"%s\", \"fstype\": ", wi.mode == WATCH_INOTIFY ?
 	    "inotify" : wi.mode == WATCH_POLL ? "poll" : "down");
@@ -909,7 +927,7 @@ write_metrics(struct daemon *dm)
 	for (size_t i = 0; i < dm->ndrops; i++) {
 		struct dropst *ds = &dm->drops[i];
 		const char *outs[3] = { "imported", "failed", "skipped" };
-		unsigned long vals[3] = { ds->imported, ds->failed, ds->skipped };
+		unsigned long vals[3] = { ds->t.imported, ds->t.failed, ds->t.skipped };
 
 		for (int k = 0; k < 3; k++) {
 			strbuf_addstr(&sb, "dojobridge_reports_total{drop=\"");
@@ -1004,6 +1022,48 @@ tick(struct daemon *dm)
 	flush(dm);
 }
 
+/*
+ * Open a drop's spool and take this host's place in it: 0, 1 while its
+ * root does not exist yet (nothing is created where a mount is expected),
+ * -1 on an error (logged).
+ */
+static int
+open_spool(struct daemon *dm, struct dropst *ds)
+{
+	struct conf_drop *dr = ds->dr;
+	struct stat st;
+	long holder;
+	int lock;
+	char *qpath;
+
+	if (stat(dr->path, &st) < 0 && errno == ENOENT) {
+		ds->awaiting_root = 1;
+		return 1;
+	}
+	ds->awaiting_root = 0;
+	if (spool_open(&ds->s, dr->spool, dm->conf.watch.host_id) < 0)
+		return -1;
+	if ((lock = spool_lock(&ds->s, &holder)) != 0) {
+		if (lock > 0)
+			log_errorx("drop %s: another dojobridge process (pid %ld) already works on %s as "
+			    "host_id %s: give each daemon sharing a drop root its own [watch] host_id",
+			    dr->name, holder, dr->spool, dm->conf.watch.host_id);
+		spool_release(&ds->s);
+		return -1;
+	}
+	ds->ok = 1;
+	spool_recover(&ds->s);
+	spool_heartbeat(&ds->s, dm->conf.watch.claim_timeout_ms);
+	qpath = xasprintf("%s/queue", dr->spool);
+	ds->queue_wd = inotify_add_watch(dm->qfd, qpath, IN_MOVED_TO | IN_CREATE | IN_ONLYDIR |
+	    IN_DONT_FOLLOW);
+	if (ds->queue_wd < 0)
+		log_warn("drop %s: %s: cannot watch (the queue is still read every rescan)", dr->name, qpath);
+	free(qpath);
+	ds->queue_dirty = 1;
+	return 0;
+}
+
 static int
 open_drops(struct daemon *dm)
 {
@@ -1016,40 +1076,35 @@ open_drops(struct daemon *dm)
 		struct conf_drop *dr = &dm->conf.drops[i];
 		struct watch_root_conf rc = { dr->name, dr->path, dr->spool, dr->settle_ms, dr->poll_ms,
 			dr->ignore };
-		long holder;
-		int lock;
-		char *qpath;
 
 		ds->dr = dr;
-		ds->watch_root = -1;
 		ds->queue_wd = -1;
-		if (spool_open(&ds->s, dr->spool, dm->conf.watch.host_id) < 0) {
+		ds->watch_root = -1;
+		if (open_spool(dm, ds) < 0) {
 			errors++;
 			continue;
 		}
-		if ((lock = spool_lock(&ds->s, &holder)) != 0) {
-			if (lock > 0)
-				log_errorx("drop %s: another dojobridge process (pid %ld) already works on %s as "
-				    "host_id %s: give each daemon sharing a drop root its own [watch] host_id",
-				    dr->name, holder, dr->spool, dm->conf.watch.host_id);
-			spool_release(&ds->s);
-			errors++;
-			continue;
-		}
-		ds->ok = 1;
-		spool_recover(&ds->s);
-		spool_heartbeat(&ds->s, dm->conf.watch.claim_timeout_ms);
-		qpath = xasprintf("%s/queue", dr->spool);
-		ds->queue_wd = inotify_add_watch(dm->qfd, qpath, IN_MOVED_TO | IN_CREATE | IN_ONLYDIR |
-		    IN_DONT_FOLLOW);
-		if (ds->queue_wd < 0)
-			log_warn("drop %s: %s: cannot watch (the queue is still read every rescan)", dr->name,
-			    qpath);
-		free(qpath);
 		ds->watch_root = watch_add_root(dm->watch, &rc);
-		ds->queue_dirty = 1;
 	}
 	return errors ? -1 : 0;
+}
+
+/* Drops whose root did not exist: open their spool once it does, and look at the root again. */
+static void
+open_awaited(struct daemon *dm)
+{
+	for (size_t i = 0; i < dm->ndrops; i++) {
+		struct dropst *ds = &dm->drops[i];
+		struct watch_root_info wi;
+
+		if (!ds->awaiting_root)
+			continue;
+		watch_root_info(dm->watch, ds->watch_root, &wi);
+		if (wi.mode != WATCH_DOWN && open_spool(dm, ds) == 0) {
+			log_info("drop %s: its root is there now: taking reports", ds->dr->name);
+			watch_rescan_all(dm->watch);
+		}
+	}
 }
 
 static void
@@ -1156,7 +1211,11 @@ static void
 reload(struct daemon *dm)
 {
 	struct conf fresh;
+	struct tally *saved;
+	char **names;
+	size_t nsaved;
 	char *token;
+	int rc;
 
 	dm->reload_pending = 0;
 	notify("RELOADING=1");
@@ -1174,10 +1233,27 @@ reload(struct daemon *dm)
 	}
 	explicit_bzero(token, strlen(token));
 	free(token);
+	/* What each drop counted so far outlives the reload (status, metrics). */
+	nsaved = dm->ndrops;
+	saved = xcalloc(nsaved ? nsaved : 1, sizeof *saved);
+	names = xcalloc(nsaved ? nsaved : 1, sizeof *names);
+	for (size_t i = 0; i < nsaved; i++) {
+		saved[i] = dm->drops[i].t;
+		names[i] = xstrdup(dm->drops[i].dr->name);
+	}
 	stop_parts(dm);
 	conf_release(&dm->conf);
 	dm->conf = fresh;
-	if (start(dm) < 0)
+	rc = start(dm);
+	for (size_t i = 0; i < dm->ndrops; i++)
+		for (size_t k = 0; k < nsaved; k++)
+			if (strcmp(dm->drops[i].dr->name, names[k]) == 0)
+				dm->drops[i].t = saved[k];
+	for (size_t k = 0; k < nsaved; k++)
+		free(names[k]);
+	free(names);
+	free(saved);
+	if (rc < 0)
 		log_errorx("config: the new configuration could not be started completely (above); "
 		    "drops that could are running");
 	else
@@ -1325,6 +1401,7 @@ loop(struct daemon *dm)
 				claim_ready(dm, &r);
 				claims++;
 			}
+			open_awaited(dm);
 			for (size_t i = 0; i < dm->ndrops; i++)
 				if (dm->drops[i].queue_dirty)
 					take_queue(dm, &dm->drops[i]);

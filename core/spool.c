@@ -91,6 +91,36 @@ fail:
 	return -1;
 }
 
+int
+spool_attach(struct spool *s, const char *path)
+{
+	const struct {
+		const char *name;
+		int *fd;
+	} subdirs[] = {
+		{ "tmp", &s->tmpfd }, { "queue", &s->queuefd }, { "active", &s->activefd },
+		{ "done", &s->donefd }, { "failed", &s->failedfd }, { "order", &s->orderfd },
+		{ "hosts", &s->hostsfd },
+	};
+
+	memset(s, 0, sizeof *s);
+	s->dirfd = s->tmpfd = s->queuefd = s->activefd = s->ownfd = s->donefd = s->failedfd = -1;
+	s->orderfd = s->hostsfd = s->lockfd = -1;
+	s->path = xstrdup(path);
+	snprintf(s->host, sizeof s->host, "-");
+	s->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->dirfd < 0) {
+		log_error("spool: %s", path);
+		spool_release(s);
+		return -1;
+	}
+	/* A part that does not exist yet is empty; nothing is created. */
+	for (size_t i = 0; i < sizeof subdirs / sizeof subdirs[0]; i++)
+		*subdirs[i].fd = openat(s->dirfd, subdirs[i].name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+	return 0;
+}
+
 void
 spool_release(struct spool *s)
 {
@@ -171,6 +201,13 @@ write_durable(int dirfd, const char *name, const char *data, size_t len)
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -1;
+	if (geteuid() == 0) {
+		struct stat dst;
+
+		/* root (retry, by hand) writes for the daemon's user, who owns the spool. */
+		if (fstat(dirfd, &dst) < 0 || fchown(fd, dst.st_uid, dst.st_gid) < 0)
+			goto fail;
+	}
 	while (off < len) {
 		n = write(fd, data + off, len - off);
 		if (n < 0) {
@@ -477,6 +514,8 @@ spool_claim(struct spool *s, const char *drop, int srcdirfd, const char *srcname
 			rc = 1;
 			goto undo;
 		}
+		if (errno == EXDEV)
+			s->crossed = 1;
 		log_error("spool: claim %s", origin);
 		goto undo;
 	}
@@ -668,6 +707,8 @@ spool_requeue_failed(struct spool *s, const char *id)
 	DIR *d;
 	struct dirent *e;
 
+	if (s->failedfd < 0)
+		return id != NULL ? -1 : 0;	/* nothing ever failed here */
 	if (id != NULL) {
 		if (strchr(id, '/') != NULL || id[0] == '.' || id[0] == '\0')
 			return -1;
@@ -927,6 +968,8 @@ spool_count(struct spool *s, struct spool_counts *c)
 	c->queue = count_jobs(s->queuefd, &c->oldest_queued);
 	c->done = count_jobs(s->donefd, NULL);
 	c->failed = count_jobs(s->failedfd, NULL);
+	if (s->activefd < 0)
+		return 0;
 	if ((d = dir_stream(s->activefd)) == NULL)
 		return -1;
 	while ((e = readdir(d)) != NULL) {

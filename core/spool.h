@@ -46,6 +46,7 @@ struct spool {
 	char *path;
 	int dirfd, tmpfd, queuefd, activefd, ownfd, donefd, failedfd, orderfd, hostsfd;
 	int lockfd;			/* active/<host>/.lock while held, else -1 */
+	int crossed;			/* a claim met EXDEV: the drop is now another file system */
 	char host[40];
 	unsigned seq;
 };
@@ -70,6 +71,12 @@ enum spool_end { SPOOL_DONE, SPOOL_FAILED, SPOOL_DELETE };
  * host (a host_id).  0, or -1 logged.
  */
 int spool_open(struct spool *s, const char *path, const char *host);
+/*
+ * Open an existing spool to read it or requeue failed jobs (status, retry),
+ * creating nothing: parts that do not exist yet count as empty.  It holds
+ * no active/<host>/ of its own.  0, or -1 logged.
+ */
+int spool_attach(struct spool *s, const char *path);
 void spool_release(struct spool *s);
 
 /*

@@ -112,9 +112,15 @@ status_run(const struct conf *c, int json)
 				bad = 1;
 			continue;
 		}
-		if (spool_open(&s, dr->spool, c->watch.host_id) < 0 || spool_count(&s, &sc) < 0) {
+		if (spool_attach(&s, dr->spool) < 0) {
 			cJSON_AddStringToObject(o, "error", "cannot read the spool (see the log)");
 			bad = 1;
+			continue;
+		}
+		if (spool_count(&s, &sc) < 0) {
+			cJSON_AddStringToObject(o, "error", "cannot read the spool's active/ (see the log)");
+			bad = 1;
+			spool_release(&s);
 			continue;
 		}
 		spool_release(&s);
@@ -219,7 +225,7 @@ retry_run(const struct conf *c, char **ids, int nids, int all, const char *drop)
 		matched_drop = 1;
 		if (stat(dr->spool, &st) < 0)
 			continue;
-		if (spool_open(&s, dr->spool, c->watch.host_id) < 0) {
+		if (spool_attach(&s, dr->spool) < 0) {
 			bad = 1;
 			continue;
 		}

@@ -3,7 +3,8 @@
  * and the daemons working on them say, and requeuing failed jobs.
  *
  * Invariants:
- * - status only reads: it never creates a spool nor moves a job.
+ * - status only reads: it never creates a spool or any part of one, nor moves
+ *   a job.
  * - retry moves a job only from failed/ to queue/ (with a rename), where a
  *   running daemon takes it at once and `once` takes it on its next run.
  */

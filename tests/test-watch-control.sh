@@ -11,6 +11,7 @@ start_fakedojo
 write_conf "settle = 300ms" "max_settle = 3s"
 cat >>"$T/conf.d/10-test.conf" <<CONF
 [watch]
+max_age = 2s
 auth_retry = 1h
 shutdown_timeout = 4s
 metrics_file = $T/dojobridge.prom
@@ -33,6 +34,7 @@ assert d["paused"] and "Invalid token" in d["pause_reason"], d
 PY
 $DOJOBRIDGE -c "$T/conf.d" status >"$T/status.txt"
 grep -q "UPLOADS PAUSED" "$T/status.txt" || fail "status says paused"
+sleep 2.5	# longer than max_age: a paused queue still fails nothing
 [ "$(count_in "$S/failed")" = 0 ] || fail "a refused token must not fail reports"
 printf '%s\n' "$TOKEN" >"$T/token"
 kill -HUP "$WATCH_PID"

@@ -30,7 +30,7 @@ kill -CONT "$WATCH_PID"
 receipts() { _n=$(grep -c "^{" "$S/receipts.jsonl" 2>/dev/null); echo "${_n:-0}"; }
 wait_for 900 '[ "$(receipts)" -ge "$N" ]' "all $N reports imported ($(receipts) so far)"
 stop_watch || fail "watch exited $? after SIGTERM"
-grep -q 'inotify queue overflowed' "$T/watch.log" || fail "the overflow is logged (and rescanned)"
+grep -q 'queue overflowed' "$T/watch.log" || fail "the overflow is logged (and rescanned)"
 [ "$(count_in "$S/failed")" = 0 ] || fail "reports in failed/"
 [ -z "$(find "$T/drop" -path "$S" -prune -o -type f -print)" ] || fail "reports left in the drop tree"
 [ "$(grep -c '"status": 201' "$T/requests.jsonl")" = "$N" ] || fail "$N uploads acknowledged, once each"
