@@ -1810,6 +1810,11 @@ def collapse(pairs):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 60  # a stalled client cannot hold a thread for ever
+    # nginx in front of DefectDojo sets TCP_NODELAY on keep-alive connections.
+    # Without it the body, written after the headers, waits for the client's
+    # delayed ACK (40 ms) on every request of a client that keeps its
+    # connection open, and only of such a client.
+    disable_nagle_algorithm = True
 
     def version_string(self):
         return "nginx"
