@@ -60,7 +60,7 @@
 #define DOWN_RETRY_MS	5000		/* how often a root that is down is looked for */
 #define DEFAULT_RESCAN_MS 60000
 #define WARN_EVERY_MS	60000		/* overflow and lost-track warnings, at most this often */
-#define EVENT_BUF	(64 * 1024)	/* ≥ 16384 queued events of the default limit, in a few reads */
+#define EVENT_BUF	(64 * 1024)	/* per read: thousands of events, at least 240 with NAME_MAX names */
 #define MAX_READS	256		/* per watch_handle: a writer faster than us cannot starve the loop */
 
 /*
@@ -671,7 +671,8 @@ find_fstype(const char *path, char *out, size_t outlen)
 			char *save = NULL, *mnt, *type;
 			size_t n;
 
-			if (strtok_r(line, " \t\n", &save) == NULL || (mnt = strtok_r(NULL, " \t\n", &save)) == NULL ||
+			if (strtok_r(line, " \t\n", &save) == NULL ||
+			    (mnt = strtok_r(NULL, " \t\n", &save)) == NULL ||
 			    (type = strtok_r(NULL, " \t\n", &save)) == NULL)
 				continue;
 			unescape_mount(mnt);
@@ -1066,7 +1067,7 @@ watch_new(long rescan_interval_ms)
 
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (w->fd < 0) {
-		log_warn("watch: inotify_init1 (raise fs.inotify.max_user_instances?)");
+		log_error("watch: inotify_init1 (raise fs.inotify.max_user_instances?)");
 		free(w);
 		return NULL;
 	}

@@ -70,7 +70,8 @@ struct watch_ready {
 	const char *rel;		/* path under the root, '/'-separated; valid until the next
 					   watch_next_ready or watch_free */
 	const char *name;		/* its last component (points into rel) */
-	struct stat st;			/* the whole lstat of the last look, the one that found it settled */
+	struct stat st;			/* the whole lstat of the last look (the one that found
+					   it settled) */
 };
 
 struct watch_root_info {
