@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "spool.h"
+#include "testutil.h"
 
 struct fixture {
 	char root[256];		/* a drop root */
@@ -43,11 +44,9 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[600];
 
 	close(f->rootfd);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->root);
-	assert_int_equal(system(cmd), 0);
+	rm_rf(f->root);
 	free(f);
 	return 0;
 }

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "watch.h"
+#include "testutil.h"
 
 #define LIMIT_MS 10000		/* how long to wait for what must come */
 #define QUIET_MS 400		/* how long to look for what must not come */
@@ -41,21 +42,6 @@ struct fixture {
 };
 
 static char *const ignore[] = { ".*", "*.tmp", "*.part", "~*", NULL };
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
-}
-
-static void
-rm_rf(const char *path)
-{
-	assert_int_equal(nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
-}
 
 static int
 setup(void **state)
