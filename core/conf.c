@@ -622,6 +622,30 @@ watch_key(struct ini_file *f, struct conf_watch *w, const char *key, const char 
 }
 
 static int
+media_key(struct ini_file *f, struct conf_media *m, const char *key, const char *value)
+{
+	const char *section = "media";
+	int b;
+
+	if (strcmp(key, "keyring") == 0) {
+		if (value[0] != '/')
+			return ini_error(f, section, key, "must be an absolute path (gpgv reads it)");
+		set_str(&m->keyring, value);
+	} else if (strcmp(key, "require_signature") == 0) {
+		if (conf_parse_bool(value, &b) < 0)
+			return ini_error(f, section, key, "must be yes or no");
+		m->require_signature = b;
+	} else if (strcmp(key, "require_manifest") == 0) {
+		if (conf_parse_bool(value, &b) < 0)
+			return ini_error(f, section, key, "must be yes or no");
+		m->require_manifest = b;
+	} else {
+		return ini_error(f, section, key, "unknown key (see dojobridge.conf(5))");
+	}
+	return 1;
+}
+
+static int
 drop_key(struct ini_file *f, struct conf_drop *dr, const char *section, const char *key,
     const char *value)
 {
@@ -717,6 +741,8 @@ on_ini_key(void *user, const char *section, const char *key, const char *value)
 		return import_key(f, &c->import, section, key, value);
 	if (strcmp(section, "watch") == 0)
 		return watch_key(f, &c->watch, key, value);
+	if (strcmp(section, "media") == 0)
+		return media_key(f, &c->media, key, value);
 	if (sscanf(section, "drop \"%255[^\"]\"", name) == 1 &&
 	    strlen(section) == strlen(name) + 7) {
 		char where[PATH_MAX + 32];
@@ -724,7 +750,7 @@ on_ini_key(void *user, const char *section, const char *key, const char *value)
 		snprintf(where, sizeof where, "%s:%d", f->path, f->lineno);
 		return drop_key(f, drop_get(c, name, where), section, key, value);
 	}
-	return ini_error(f, section, key, "unknown section (known: [dojo], [watch], [import], [drop \"NAME\"])");
+	return ini_error(f, section, key, "unknown section (known: [dojo], [watch], [media], [import], [drop \"NAME\"])");
 }
 
 static int
@@ -819,6 +845,7 @@ conf_load(struct conf *c, const char *dir)
 	c->dojo.max_inflight = 4;
 	default_host_id(c->watch.host_id, sizeof c->watch.host_id);
 	c->watch.rescan_interval_ms = 60000;
+	c->media.require_signature = -1;
 	c->watch.claim_timeout_ms = 10 * 60000;
 	c->watch.max_age_ms = 7 * 86400000L;
 	c->watch.auth_retry_ms = 5 * 60000;
@@ -865,6 +892,12 @@ conf_load(struct conf *c, const char *dir)
 		    c->watch.claim_timeout_ms / 1000, c->watch.rescan_interval_ms / 1000);
 		errors++;
 	}
+	if (c->media.require_signature < 0)
+		c->media.require_signature = c->media.keyring != NULL;
+	if (c->media.require_signature && c->media.keyring == NULL) {
+		log_errorx("config: %s: [media] require_signature = yes needs a keyring", dir);
+		errors++;
+	}
 	return errors ? -1 : 0;
 }
 
@@ -882,6 +915,7 @@ conf_release(struct conf *c)
 	free(d->client_key);
 	free(d->proxy);
 	free(c->watch.metrics_file);
+	free(c->media.keyring);
 	import_opts_release(&c->import);
 	for (size_t i = 0; i < c->ndrops; i++) {
 		struct conf_drop *dr = &c->drops[i];

@@ -4,8 +4,9 @@
  *
  * The *.conf files of conf.d are INI files (parsed with inih) read in lexical order; a
  * later file overrides the keys an earlier one set.  Sections: [dojo] (the
- * server), [import] (defaults for every upload), [drop "name"] (one drop
- * root; accepts every [import] key too).  A directory inside a drop root may
+ * server), [import] (defaults for every upload), [watch] (the daemon),
+ * [media] (checks of import media), [drop "name"] (one drop root; accepts
+ * every [import] key too).  A directory inside a drop root may
  * hold .dojobridge.conf with an [import] section for its subtree; a report
  * may have a sidecar <report>.dojo.json with per-report import keys.
  *
@@ -117,6 +118,13 @@ struct conf_watch {
 	enum out_of_order out_of_order;	/* default for drops */
 };
 
+/* [media]: how `once --from` checks import media. */
+struct conf_media {
+	char *keyring;			/* OpenPGP keyring (gpgv) for SHA256SUMS signatures, or NULL */
+	int require_signature;		/* a manifest must be signed by the keyring (default: yes with a keyring) */
+	int require_manifest;		/* media without SHA256SUMS are refused */
+};
+
 struct conf_drop {
 	char *name;
 	char *path;			/* absolute, no trailing slash */
@@ -138,6 +146,7 @@ struct conf {
 	char *dir;
 	struct conf_dojo dojo;
 	struct conf_watch watch;
+	struct conf_media media;
 	struct import_opts import;	/* the [import] section alone */
 	struct conf_drop *drops;
 	size_t ndrops;

@@ -338,6 +338,8 @@ static void
 prepare_job(struct daemon *dm, struct djob *j)
 {
 	struct dropst *ds = j->ds;
+	const struct conf_drop *dr = ds->dr;
+	struct conf_drop copied;
 	struct stat st;
 	char err[512];
 	int fd, sfd, rootfd, announced = 0;
@@ -355,9 +357,26 @@ prepare_job(struct daemon *dm, struct djob *j)
 		return;
 	}
 	sfd = spool_open_sidecar(&ds->s, &j->job);
-	rootfd = open(ds->dr->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (intake_prepare(&dm->conf, ds->dr, dm->det, rootfd, &ds->policies, j->job.origin, j->job.name,
-	    fd, &st, sfd, &j->p) == 0) {
+	if (j->job.media != NULL) {
+		/* Copied from media by once --from: its run's layout, no folder policies. */
+		copied = *dr;
+		if (j->job.layout != NULL)
+			copied.layout = j->job.layout;
+		dr = &copied;
+		rootfd = -1;
+	} else {
+		rootfd = open(dr->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (intake_prepare(&dm->conf, dr, dm->det, rootfd, &ds->policies, j->job.origin, j->job.name,
+	    fd, &st, sfd, &j->p) == 0 && intake_already_imported(&ds->s, &j->job, &j->p, err, sizeof err)) {
+		char safe[300];
+
+		log_info("%s: %s: %s", ds->dr->name, escape_name(j->job.origin, safe, sizeof safe), err);
+		spool_finish(&ds->s, &j->job, SPOOL_DELETE, NULL);
+		ds->t.skipped++;
+		dm->dirty = 1;
+		job_free(j);
+	} else if (j->p.stage == NULL) {
 		schedule(dm, j);
 	} else if (strcmp(j->p.stage, "detect") == 0 && still_young(j, &st)) {
 		long long wait = ds->dr->settle_ms > 1000 ? ds->dr->settle_ms : 1000;
@@ -665,6 +684,7 @@ imported(struct daemon *dm, struct djob *j, struct dojo_result *res)
 	spool_receipt(&ds->s, line);
 	free(line);
 	spool_order_set(&ds->s, j->p.key, j->p.report_date);
+	intake_record_import(&ds->s, &j->job, &j->p, res);
 	if (spool_finish(&ds->s, &j->job, ds->dr->on_success == ON_SUCCESS_DELETE ? SPOOL_DELETE :
 	    SPOOL_DONE, NULL) < 0)
 		log_warnx("%s: %s: imported, but still in active/ (see above)", ds->dr->name,

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "xmem.h"
 
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -38,10 +39,14 @@ read_folder_policies(int rootfd, const char *root, const char *folder, struct im
 {
 	char display[PATH_MAX];
 	const char *p = folder;
-	int dirfd = dup(rootfd), rc = 0;
+	int dirfd, rc = 0;
 
-	if (dirfd < 0)
+	if (rootfd < 0)
+		return 0;	/* copied from media: folder policies are the host's, never the media's */
+	if ((dirfd = dup(rootfd)) < 0) {
+		snprintf(err, errlen, "%s: %s", root, strerror(errno));
 		return -1;
+	}
 	for (;;) {
 		size_t n;
 		int next;
@@ -288,6 +293,11 @@ intake_receipt_line(const struct job *j, const struct prepared *p, const struct 
 	strbuf_add_json(&sb, j->drop);
 	strbuf_addstr(&sb, ",\"file\":");
 	strbuf_add_json(&sb, j->origin);
+	if (j->media != NULL) {
+		/* Copied by once --from: the file is a path on these media. */
+		strbuf_addstr(&sb, ",\"media\":");
+		strbuf_add_json(&sb, j->media);
+	}
 	strbuf_addf(&sb, ",\"sha256\":\"%s\",\"size\":%lld,\"scan_type\":", sha, j->size);
 	strbuf_add_json(&sb, p ? p->det.scan_type : NULL);
 	intake_names_json(&sb, p);
@@ -324,4 +334,58 @@ intake_load_conf(struct conf *c, const char *dir)
 fail:
 	conf_release(c);
 	return -1;
+}
+
+/* The ledger entry of an import: which bytes now sit in which test, and since when. */
+void
+intake_record_import(struct spool *s, const struct job *j, const struct prepared *p,
+    const struct dojo_result *res)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char when[32];
+
+	intake_utc_now(when);
+	strbuf_addstr(&sb, "{\"imported\":");
+	strbuf_add_json(&sb, when);
+	strbuf_addstr(&sb, ",\"job\":");
+	strbuf_add_json(&sb, j->id);
+	strbuf_addf(&sb, ",\"test_id\":%ld,\"file\":", res->test_id);
+	strbuf_add_json(&sb, j->origin);
+	strbuf_addstr(&sb, ",\"media\":");
+	strbuf_add_json(&sb, j->media);
+	strbuf_addstr(&sb, ",\"key\":");
+	strbuf_add_json(&sb, p->key);
+	strbuf_addch(&sb, '}');
+	spool_ledger_add(s, res->sha256, p->key, sb.buf);
+	strbuf_release(&sb);
+}
+
+/* "already imported on DATE into test N (job ID)" from a ledger entry. */
+static void
+ledger_sentence(const char *entry, char *out, size_t len)
+{
+	cJSON *e = cJSON_Parse(entry);
+	const cJSON *when = cJSON_GetObjectItemCaseSensitive(e, "imported"),
+	    *test = cJSON_GetObjectItemCaseSensitive(e, "test_id"),
+	    *job = cJSON_GetObjectItemCaseSensitive(e, "job");
+
+	snprintf(out, len, "its bytes were already imported into this test on %s "
+	    "(test %ld, job %s); --force imports it again",
+	    cJSON_IsString(when) ? when->valuestring : "an earlier run",
+	    cJSON_IsNumber(test) ? (long)test->valuedouble : 0L,
+	    cJSON_IsString(job) ? job->valuestring : "?");
+	cJSON_Delete(e);
+}
+
+int
+intake_already_imported(struct spool *s, const struct job *j, const struct prepared *p, char *why,
+    size_t whylen)
+{
+	char entry[1024];
+
+	if (j->media == NULL || j->sha256[0] == '\0' || p->key == NULL ||
+	    spool_ledger_get(s, j->sha256, p->key, entry, sizeof entry) != 1)
+		return 0;
+	ledger_sentence(entry, why, whylen);
+	return 1;
 }

@@ -93,4 +93,14 @@ char *intake_error_json(const struct job *j, const struct prepared *p, const str
 char *intake_receipt_line(const struct job *j, const struct prepared *p, const struct dojo_result *res,
     const char *sha);
 
+/*
+ * The ledger: record that j's bytes are now in the test res names; and,
+ * for a job copied from media, 1 (with the sentence in why) when its bytes
+ * were already imported into p's target, else 0.
+ */
+void intake_record_import(struct spool *s, const struct job *j, const struct prepared *p,
+    const struct dojo_result *res);
+int intake_already_imported(struct spool *s, const struct job *j, const struct prepared *p, char *why,
+    size_t whylen);
+
 #endif

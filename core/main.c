@@ -45,6 +45,16 @@ static const char usage_text[] =
 "                             (exit 0 all imported, 1 some failed, 2 usage or\n"
 "                             configuration error, 3 some left queued: server\n"
 "                             unreachable or token refused)\n"
+"  once --from DIR [--drop NAME] [--layout LAYOUT] [--label LABEL] [--force]\n"
+"       [--allow-unlisted] [--dry-run] [--json]\n"
+"                             import a tree laid out like a drop root (read-only media)\n"
+"                             without changing it: each report is copied into the\n"
+"                             drop's spool, checked against DIR/SHA256SUMS (and its\n"
+"                             signature, [media] keyring), then imported; bytes already\n"
+"                             imported into the same test are skipped (--force imports\n"
+"                             them); --dry-run checks and plans, contacting nobody\n"
+"  runs [--drop NAME] [--json] [RUN]\n"
+"                             list the recorded --from runs, or show one\n"
 "  detect [--json | --explain] FILE...\n"
 "                             say which DefectDojo scan type each file is, offline\n"
 "                             (exit 0 when every file was recognised, 1 otherwise)\n"
@@ -306,32 +316,79 @@ cmd_plan(const struct globals *g, int argc, char **argv)
 static int
 cmd_once(const struct globals *g, int argc, char **argv)
 {
-	struct once_opts o = { 0, isatty(STDERR_FILENO) };
+	struct once_opts o;
 	struct conf c;
 	struct detect *d;
-	char *token;
+	char *token = NULL;
 	int rc, refused;
 
+	memset(&o, 0, sizeof o);
+	o.progress = isatty(STDERR_FILENO);
 	for (int i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
+		const char **slot = strcmp(argv[i], "--from") == 0 ? &o.from :
+		    strcmp(argv[i], "--drop") == 0 ? &o.drop :
+		    strcmp(argv[i], "--layout") == 0 ? &o.layout :
+		    strcmp(argv[i], "--label") == 0 ? &o.label : NULL;
+
+		if (slot != NULL) {
+			if (++i == argc || argv[i][0] == '\0')
+				return usage_error("once: %s needs a value", argv[i - 1]);
+			*slot = argv[i];
+		} else if (strcmp(argv[i], "--json") == 0)
 			o.json = 1;
+		else if (strcmp(argv[i], "--force") == 0)
+			o.force = 1;
+		else if (strcmp(argv[i], "--allow-unlisted") == 0)
+			o.allow_unlisted = 1;
+		else if (strcmp(argv[i], "--dry-run") == 0)
+			o.dry_run = 1;
 		else
 			return usage_error("once: unexpected argument %s", argv[i]);
 	}
+	if (o.from == NULL && (o.drop || o.layout || o.label || o.force || o.allow_unlisted || o.dry_run))
+		return usage_error("%s", "once: --drop, --layout, --label, --force, --allow-unlisted and "
+		    "--dry-run go with --from DIR");
 	/* On a terminal the progress line and the table say it all: keep the per-file log lines quiet. */
 	if (o.progress && !o.json && !g->verbosity_set)
 		log_set_verbosity(LOG_LEVEL_WARN);
 	if (load_conf(g, &c) < 0)
 		return ONCE_USAGE;
-	if ((token = conf_read_token(&c.dojo)) == NULL) {
+	/* A dry run contacts nobody: it needs no token. */
+	if (!o.dry_run && (token = conf_read_token(&c.dojo)) == NULL) {
 		conf_release(&c);
 		return ONCE_USAGE;
 	}
 	d = load_plugins(g, &refused);
 	rc = once_run(&c, d, token, &o);
-	explicit_bzero(token, strlen(token));
-	free(token);
+	if (token != NULL) {
+		explicit_bzero(token, strlen(token));
+		free(token);
+	}
 	detect_free(d);
+	conf_release(&c);
+	return rc;
+}
+
+static int
+cmd_runs(const struct globals *g, int argc, char **argv)
+{
+	const char *drop = NULL, *name = NULL;
+	struct conf c;
+	int json = 0, rc;
+
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--drop") == 0 && i + 1 < argc)
+			drop = argv[++i];
+		else if (argv[i][0] != '-' && name == NULL)
+			name = argv[i];
+		else
+			return usage_error("runs: unexpected argument %s", argv[i]);
+	}
+	if (load_conf(g, &c) < 0)
+		return 2;
+	rc = runs_run(&c, drop, name, json);
 	conf_release(&c);
 	return rc;
 }
@@ -594,6 +651,8 @@ main(int argc, char **argv)
 		rc = cmd_status(&g, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "retry") == 0)
 		rc = cmd_retry(&g, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "runs") == 0)
+		rc = cmd_runs(&g, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "detect") == 0)
 		rc = cmd_detect(&g, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "plan") == 0)

@@ -33,10 +33,35 @@ enum once_exit {
 struct once_opts {
 	int json;		/* one JSON document on stdout instead of the table */
 	int progress;		/* a progress line on stderr (a terminal) */
+	/* once --from: copy intake from a (read-only) tree. */
+	const char *from;	/* the tree, laid out like a drop root */
+	const char *drop;	/* the drop whose spool and settings the run uses */
+	const char *layout;	/* instead of the drop's layout */
+	const char *label;	/* names the media in the run record */
+	int force;		/* import reports whose bytes the target already has */
+	int allow_unlisted;	/* reports missing from SHA256SUMS do not stop the batch */
+	int dry_run;		/* check and plan, change nothing, contact nobody */
 };
 
-/* Run `once` over every drop of c; token is the API token.  Returns an enum once_exit. */
+/*
+ * Run `once` over every drop of c, or (o->from) over one tree copied into
+ * one drop's spool; token is the API token (NULL for a dry run).  Returns
+ * an enum once_exit.
+ *
+ * A --from run: walk the tree, copy every report (and sidecar) into
+ * tmp/ of the drop's spool hashing it, check the copies against the
+ * tree's SHA256SUMS (and its signature), and only when the whole batch
+ * passes make them claims; then upload as usual, skipping a report whose
+ * bytes the ledger says its target already has.  The tree is only read.
+ * The run is recorded in runs/<time>.json and .txt.
+ */
 int once_run(const struct conf *c, struct detect *d, const char *token, const struct once_opts *o);
+
+/* The drop a --from run or `runs` uses: by name, or the only one.  NULL logged. */
+const struct conf_drop *once_pick_drop(const struct conf *c, const char *name);
+
+/* `dojobridge runs`: list the recorded --from runs, or show one (name). */
+int runs_run(const struct conf *c, const char *drop, const char *name, int json);
 
 /*
  * Print the exact request each file (or each report under each directory)

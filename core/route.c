@@ -269,6 +269,8 @@ route_scan_date(const struct import_opts *opts, const struct route_report *rep,
 		snprintf(out, 11, "%s", rep->scan_date);
 		*source = "report";
 	} else if (strcmp(policy, "auto") == 0) {
+		/* Nothing sent: DefectDojo's parser takes each finding's date from the file. */
+		*source = "parser";
 		return;
 	} else {
 		snprintf(out, 11, "%s", policy);

@@ -75,7 +75,9 @@ char *route_test_title(const struct import_opts *opts, const struct route *r,
 /*
  * The scan date to send under policy IK_SCAN_DATE (auto, report, mtime,
  * none, or a literal date), clamped to today (UTC).  Writes "" for none.
- * source says where it came from: "report", "file time", "config" or "none".
+ * source says where it came from: "report", "file time", "config",
+ * "parser" (auto sends none: DefectDojo's parser reads the dates in the
+ * file) or "none".
  */
 void route_scan_date(const struct import_opts *opts, const struct route_report *rep,
     time_t mtime, time_t now, char out[11], const char **source);

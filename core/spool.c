@@ -60,7 +60,7 @@ spool_open(struct spool *s, const char *path, const char *host)
 {
 	memset(s, 0, sizeof *s);
 	s->dirfd = s->tmpfd = s->queuefd = s->activefd = s->ownfd = s->donefd = s->failedfd = -1;
-	s->orderfd = s->hostsfd = s->lockfd = -1;
+	s->orderfd = s->hostsfd = s->lockfd = s->ledgerfd = s->runsfd = -1;
 	s->path = xstrdup(path);
 	/* The host name goes into file names: keep it to safe characters. */
 	snprintf(s->host, sizeof s->host, "%s", host && *host ? host : "localhost");
@@ -83,7 +83,9 @@ spool_open(struct spool *s, const char *path, const char *host)
 	    (s->donefd = open_subdir(s->dirfd, "done", path)) < 0 ||
 	    (s->failedfd = open_subdir(s->dirfd, "failed", path)) < 0 ||
 	    (s->orderfd = open_subdir(s->dirfd, "order", path)) < 0 ||
-	    (s->hostsfd = open_subdir(s->dirfd, "hosts", path)) < 0)
+	    (s->hostsfd = open_subdir(s->dirfd, "hosts", path)) < 0 ||
+	    (s->ledgerfd = open_subdir(s->dirfd, "ledger", path)) < 0 ||
+	    (s->runsfd = open_subdir(s->dirfd, "runs", path)) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -100,12 +102,12 @@ spool_attach(struct spool *s, const char *path)
 	} subdirs[] = {
 		{ "tmp", &s->tmpfd }, { "queue", &s->queuefd }, { "active", &s->activefd },
 		{ "done", &s->donefd }, { "failed", &s->failedfd }, { "order", &s->orderfd },
-		{ "hosts", &s->hostsfd },
+		{ "hosts", &s->hostsfd }, { "ledger", &s->ledgerfd }, { "runs", &s->runsfd },
 	};
 
 	memset(s, 0, sizeof *s);
 	s->dirfd = s->tmpfd = s->queuefd = s->activefd = s->ownfd = s->donefd = s->failedfd = -1;
-	s->orderfd = s->hostsfd = s->lockfd = -1;
+	s->orderfd = s->hostsfd = s->lockfd = s->ledgerfd = s->runsfd = -1;
 	s->path = xstrdup(path);
 	snprintf(s->host, sizeof s->host, "-");
 	s->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -125,7 +127,7 @@ void
 spool_release(struct spool *s)
 {
 	int *fds[] = { &s->dirfd, &s->tmpfd, &s->queuefd, &s->activefd, &s->ownfd, &s->donefd,
-		&s->failedfd, &s->orderfd, &s->hostsfd, &s->lockfd };
+		&s->failedfd, &s->orderfd, &s->hostsfd, &s->lockfd, &s->ledgerfd, &s->runsfd };
 
 	for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
 		if (*fds[i] >= 0) {
@@ -246,9 +248,17 @@ job_json(const struct job *j)
 	strbuf_addstr(&sb, ",\"name\":");
 	strbuf_add_json(&sb, j->name);
 	strbuf_addf(&sb, ",\"size\":%lld,\"mtime\":%lld,\"claimed\":%lld,\"attempts\":%d,"
-	    "\"sidecar\":%s,\"not_before\":%lld}\n", j->size, (long long)j->mtime,
+	    "\"sidecar\":%s,\"not_before\":%lld", j->size, (long long)j->mtime,
 	    (long long)j->claimed, j->attempts, j->has_sidecar ? "true" : "false",
 	    (long long)j->not_before);
+	if (j->media != NULL) {
+		strbuf_addstr(&sb, ",\"media\":");
+		strbuf_add_json(&sb, j->media);
+		strbuf_addstr(&sb, ",\"layout\":");
+		strbuf_add_json(&sb, j->layout);
+		strbuf_addf(&sb, ",\"sha256\":\"%s\"", j->sha256);
+	}
+	strbuf_addstr(&sb, "}\n");
 	return strbuf_detach(&sb);
 }
 
@@ -283,6 +293,14 @@ job_load(int jobdirfd, struct job *j)
 	j->attempts = (int)NUM("attempts");
 	j->not_before = (time_t)NUM("not_before");
 	j->has_sidecar = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(root, "sidecar"));
+	if (cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(root, "media"))) {
+		j->media = xstrdup(v->valuestring);
+		v = cJSON_GetObjectItemCaseSensitive(root, "layout");
+		j->layout = cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
+		v = cJSON_GetObjectItemCaseSensitive(root, "sha256");
+		if (cJSON_IsString(v) && strlen(v->valuestring) == 64)
+			memcpy(j->sha256, v->valuestring, 65);
+	}
 #undef STR
 #undef NUM
 	cJSON_Delete(root);
@@ -295,6 +313,8 @@ spool_job_release(struct job *j)
 	free(j->drop);
 	free(j->origin);
 	free(j->name);
+	free(j->media);
+	free(j->layout);
 	memset(j, 0, sizeof *j);
 }
 
@@ -546,6 +566,165 @@ out:
 	if (rc != 0)
 		spool_job_release(job);
 	return rc;
+}
+
+/* Copy fd's bytes into dirfd/name (created, fsynced), hashing them into h when h is not NULL. */
+static int
+copy_durable(int fd, int dirfd, const char *name, const struct stat *st, struct sha256 *h)
+{
+	char buf[65536];
+	ssize_t n;
+	int out = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	long long total = 0;
+
+	if (out < 0)
+		return -1;
+	for (;;) {
+		n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (h != NULL)
+			sha256_update(h, buf, (size_t)n);
+		for (ssize_t off = 0; off < n; ) {
+			ssize_t w = write(out, buf + off, (size_t)(n - off));
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0)
+				goto fail;
+			off += w;
+		}
+		total += n;
+	}
+	/* A file that grew or shrank while read is not the file that was listed. */
+	if (n < 0 || total != (long long)st->st_size)
+		goto fail;
+	{
+		/* The copy keeps the report's time: scan_date = mtime means the scan's, not ours. */
+		struct timespec times[2] = { st->st_atim, st->st_mtim };
+
+		futimens(out, times);
+	}
+	if (fsync(out) < 0)
+		goto fail;
+	close(out);
+	return 0;
+fail:
+	if (errno == 0)
+		errno = EIO;
+	close(out);
+	unlinkat(dirfd, name, 0);
+	return -1;
+}
+
+int
+spool_copy_in(struct spool *s, const char *drop, int srcdirfd, const char *srcname,
+    const char *origin, const char *media, const char *layout, struct job *job,
+    char sidecar_sha256[65], char *err, size_t errlen)
+{
+	char sidecar[NAME_MAX + 16];
+	char *json = NULL;
+	struct stat st;
+	struct sha256 h;
+	int fd, sfd = -1, jobfd = -1, rc = -1;
+
+	memset(job, 0, sizeof *job);
+	fd = openat(srcdirfd, srcname, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s", fd < 0 && errno == ELOOP ?
+		    "it is a symbolic link, which dojobridge never follows" :
+		    fd < 0 ? strerror(errno) : "not a regular file");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	new_id(s, job->id, sizeof job->id);
+	job->drop = xstrdup(drop);
+	job->origin = xstrdup(origin);
+	job->name = xstrdup(srcname);
+	job->media = xstrdup(media);
+	job->layout = layout ? xstrdup(layout) : NULL;
+	job->size = (long long)st.st_size;
+	job->mtime = st.st_mtime;
+	job->claimed = time(NULL);
+	snprintf(sidecar, sizeof sidecar, "%s.dojo.json", srcname);
+	if (strlen(srcname) + 10 <= NAME_MAX)
+		sfd = openat(srcdirfd, sidecar, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+	if (mkdirat(s->tmpfd, job->id, 0700) < 0 ||
+	    (jobfd = openat(s->tmpfd, job->id, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "spool %s/tmp/%s: %s", s->path, job->id, strerror(errno));
+		goto out;
+	}
+	sha256_init(&h);
+	if (copy_durable(fd, jobfd, "report.unverified", &st, &h) < 0) {
+		snprintf(err, errlen, "copying it into %s/tmp/%s: %s", s->path, job->id,
+		    errno == EIO ? "it changed while being copied" : strerror(errno));
+		goto undo;
+	}
+	sha256_hex(&h, job->sha256);
+	sidecar_sha256[0] = '\0';
+	if (sfd >= 0) {
+		struct stat sst = { 0 };
+
+		sha256_init(&h);
+		if (fstat(sfd, &sst) < 0 || !S_ISREG(sst.st_mode) ||
+		    copy_durable(sfd, jobfd, "sidecar.json", &sst, &h) < 0) {
+			snprintf(err, errlen, "its sidecar %s could not be copied (%s)", sidecar,
+			    S_ISREG(sst.st_mode) ? strerror(errno) : "not a regular file");
+			goto undo;
+		}
+		sha256_hex(&h, sidecar_sha256);
+		job->has_sidecar = 1;
+	}
+	json = job_json(job);
+	if (write_durable(jobfd, "job.json", json, strlen(json)) < 0 || fsync_dir(jobfd) < 0 ||
+	    fsync_dir(s->tmpfd) < 0) {
+		snprintf(err, errlen, "spool %s/tmp/%s/job.json: %s", s->path, job->id, strerror(errno));
+		goto undo;
+	}
+	rc = 0;
+	goto out;
+undo:
+	remove_tree_at(s->tmpfd, job->id);
+out:
+	if (jobfd >= 0)
+		close(jobfd);
+	if (sfd >= 0)
+		close(sfd);
+	close(fd);
+	free(json);
+	if (rc != 0)
+		spool_job_release(job);
+	return rc;
+}
+
+int
+spool_copy_commit(struct spool *s, const struct job *job)
+{
+	int jobfd = openat(s->tmpfd, job->id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (jobfd < 0 || renameat(jobfd, "report.unverified", jobfd, "report") < 0 ||
+	    fsync_dir(jobfd) < 0) {
+		if (jobfd >= 0)
+			close(jobfd);
+		return log_error("spool: %s/tmp/%s", s->path, job->id);
+	}
+	close(jobfd);
+	if (renameat(s->tmpfd, job->id, s->ownfd, job->id) < 0)
+		return log_error("spool: %s/tmp/%s: move to active/%s", s->path, job->id, s->host);
+	fsync_dir(s->tmpfd);
+	fsync_dir(s->ownfd);
+	return 0;
+}
+
+void
+spool_copy_abandon(struct spool *s, const struct job *job)
+{
+	remove_tree_at(s->tmpfd, job->id);
+	fsync_dir(s->tmpfd);
 }
 
 static int
@@ -984,5 +1163,72 @@ spool_count(struct spool *s, struct spool_counts *c)
 		}
 	}
 	closedir(d);
+	return 0;
+}
+
+/* ledger/<sha256>.<first 16 hex of sha256(key)>: a fixed-size, safe name per (bytes, target). */
+static int
+ledger_name(const char *sha256, const char *key, char name[96])
+{
+	char kh[65];
+
+	if (strlen(sha256) != 64 || strspn(sha256, "0123456789abcdef") != 64)
+		return -1;
+	order_name(key, kh);
+	snprintf(name, 96, "%s.%.16s", sha256, kh);
+	return 0;
+}
+
+int
+spool_ledger_get(struct spool *s, const char *sha256, const char *key, char *entry, size_t entrylen)
+{
+	char name[96];
+	ssize_t n;
+	int fd;
+
+	if (entrylen > 0)
+		entry[0] = '\0';
+	if (s->ledgerfd < 0 || ledger_name(sha256, key, name) < 0)
+		return 0;
+	fd = openat(s->ledgerfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : log_error("spool: %s/ledger/%s", s->path, name);
+	if (entrylen > 0) {
+		n = read(fd, entry, entrylen - 1);
+		entry[n > 0 ? n : 0] = '\0';
+		entry[strcspn(entry, "\n")] = '\0';
+	}
+	close(fd);
+	return 1;
+}
+
+int
+spool_ledger_add(struct spool *s, const char *sha256, const char *key, const char *entry)
+{
+	char name[96];
+	struct strbuf sb = STRBUF_INIT;
+	int rc;
+
+	if (s->ledgerfd < 0 || ledger_name(sha256, key, name) < 0)
+		return 0;	/* no ledger (an older spool seen by attach), or no hash: nothing to record */
+	strbuf_addf(&sb, "%s\n", entry);
+	rc = write_durable(s->ledgerfd, name, sb.buf, sb.len);
+	if (rc < 0)
+		log_error("spool: %s/ledger/%s", s->path, name);
+	strbuf_release(&sb);
+	return rc;
+}
+
+int
+spool_write_run(struct spool *s, const char *name, const char *json, const char *text)
+{
+	char file[NAME_MAX + 1];
+
+	snprintf(file, sizeof file, "%s.txt", name);
+	if (s->runsfd < 0 || write_durable(s->runsfd, file, text, strlen(text)) < 0)
+		return log_error("spool: %s/runs/%s", s->path, file);
+	snprintf(file, sizeof file, "%s.json", name);
+	if (write_durable(s->runsfd, file, json, strlen(json)) < 0)
+		return log_error("spool: %s/runs/%s", s->path, file);
 	return 0;
 }

@@ -17,6 +17,9 @@
  *     done/<id>/           imported (kept archive_days, or deleted at once)
  *     failed/<id>/         refused for good: the report, job.json, error.json
  *     order/<key hash>     the scan date last imported for one target key
+ *     ledger/<sha256>.<key hash>  bytes imported into one target (copy intake
+ *                          skips a report whose bytes its target already has)
+ *     runs/<time>.json, .txt  the record of one `once --from` run
  *     hosts/<host>.json    what that process last said about itself (status)
  *     receipts.jsonl       one line per import
  *
@@ -34,6 +37,9 @@
  *   jobs to queue/.
  * - done/ only ever holds jobs DefectDojo acknowledged.
  * - Job ids sort by claim time: <UTC time>.<host>.<pid>.<n>.
+ * - A copied report (copy intake) stays in tmp/<id>/ as report.unverified
+ *   until its batch is checked; recovery finishes only claims holding
+ *   "report", so an unchecked copy is never uploaded, even after a crash.
  */
 #ifndef DOJOBRIDGE_SPOOL_H
 #define DOJOBRIDGE_SPOOL_H
@@ -45,6 +51,7 @@
 struct spool {
 	char *path;
 	int dirfd, tmpfd, queuefd, activefd, ownfd, donefd, failedfd, orderfd, hostsfd;
+	int ledgerfd, runsfd;
 	int lockfd;			/* active/<host>/.lock while held, else -1 */
 	int crossed;			/* a claim met EXDEV: the drop is now another file system */
 	char host[40];
@@ -62,6 +69,10 @@ struct job {
 	int attempts;
 	int has_sidecar;
 	time_t not_before;	/* do not send before this (backoff), 0: at once */
+	/* Copy intake (`once --from`): NULL/empty for reports claimed from a drop. */
+	char *media;		/* the tree it was copied from */
+	char *layout;		/* the layout its names come from, when not the drop's */
+	char sha256[65];	/* of the bytes copied */
 };
 
 enum spool_end { SPOOL_DONE, SPOOL_FAILED, SPOOL_DELETE };
@@ -109,6 +120,22 @@ int spool_heartbeat(struct spool *s, long claim_timeout_ms);
  */
 int spool_claim(struct spool *s, const char *drop, int srcdirfd, const char *srcname,
     const char *origin, const struct stat *st, struct job *job);
+
+/*
+ * Copy intake: copy the report srcname in srcdirfd (and its sidecar, if
+ * any) into tmp/<id>/ as report.unverified, fsynced, its SHA-256 computed
+ * on the way into job->sha256; the source is only read.  media and layout
+ * (may be NULL) are recorded in job.json; the sidecar's SHA-256 goes into
+ * sidecar_sha256 ("" without one).  0 with *job filled, or -1 with
+ * why in err.  The copy waits for spool_copy_commit or spool_copy_abandon.
+ */
+int spool_copy_in(struct spool *s, const char *drop, int srcdirfd, const char *srcname,
+    const char *origin, const char *media, const char *layout, struct job *job,
+    char sidecar_sha256[65], char *err, size_t errlen);
+/* The copy's batch was checked: make it a claim in active/<host>/.  0, or -1 logged. */
+int spool_copy_commit(struct spool *s, const struct job *job);
+/* Forget the copy (its batch was stopped). */
+void spool_copy_abandon(struct spool *s, const struct job *job);
 
 /* The jobs of queue/, or of active/<host>/ (mine = 1), oldest report first.
  * Caller frees with spool_jobs_free. */
@@ -165,6 +192,19 @@ int spool_prune(struct spool *s, int days, time_t now);
  */
 int spool_order_get(struct spool *s, const char *key, char date[11]);
 int spool_order_set(struct spool *s, const char *key, const char *date);
+
+/*
+ * The ledger: 1 with the entry's JSON (NUL-terminated, truncated to
+ * entrylen) when the bytes sha256 were imported into the target key, 0
+ * when not, -1 on error.  spool_ledger_add records an import (entry: one
+ * JSON object) durably.
+ */
+int spool_ledger_get(struct spool *s, const char *sha256, const char *key, char *entry,
+    size_t entrylen);
+int spool_ledger_add(struct spool *s, const char *sha256, const char *key, const char *entry);
+
+/* Write runs/<name>.json and runs/<name>.txt durably.  0, or -1 logged. */
+int spool_write_run(struct spool *s, const char *name, const char *json, const char *text);
 
 /* Replace hosts/<host>.json with json (a complete document). */
 int spool_write_status(struct spool *s, const char *json);

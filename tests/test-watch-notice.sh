@@ -80,7 +80,7 @@ assert two["files"]["file"]["sha256"] == want, "two.json was sent before its sec
 moved = [r for r in ups if r["files"]["file"]["filename"] == "r6.json"][0]
 assert moved["fields"]["product_type_name"] == "Team2" and moved["fields"]["product_name"] == "p4", moved["fields"]
 PY
-[ "$(count_in "$T/drop/.dojobridge/done")" = 6 ] || fail "done/ should hold 6 jobs"
+wait_for 10 '[ "$(count_in "$T/drop/.dojobridge/done")" = 6 ]' "done/ should hold 6 jobs"
 [ "$(count_in "$T/drop/.dojobridge/failed")" = 0 ] || fail "failed/ should be empty"
 for f in r7.json.part "~r8.json" .r9.json r10.json.swp; do
 	[ -f "$T/drop/Team/p1/e1/$f" ] || fail "$f was taken, but it is an ignored name"

@@ -16,7 +16,8 @@ sleep 1
 mkdir -p "$T/drop/T/p1/e1"
 gitleaks_report 1 >"$T/drop/T/p1/e1/r1.json"
 wait_for 30 '[ "$(imports)" = 1 ]' "the root that appeared is watched"
-[ "$(count_in "$T/drop/.dojobridge/done")" = 1 ] || fail "its spool is inside it"
+# The server answers before the job reaches done/: wait for that too.
+wait_for 10 '[ "$(count_in "$T/drop/.dojobridge/done")" = 1 ]' "its spool is inside it"
 stop_watch || fail "watch exited $?"
 
 # A root moved aside and replaced (its spool elsewhere on the same file system).
