@@ -344,6 +344,9 @@ intake_record_import(struct spool *s, const struct job *j, const struct prepared
 	struct strbuf sb = STRBUF_INIT;
 	char when[32];
 
+	/* Only copies are ever checked against it: a drop's imports keep their fsyncs. */
+	if (j->media == NULL)
+		return;
 	intake_utc_now(when);
 	strbuf_addstr(&sb, "{\"imported\":");
 	strbuf_add_json(&sb, when);

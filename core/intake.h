@@ -94,9 +94,9 @@ char *intake_receipt_line(const struct job *j, const struct prepared *p, const s
     const char *sha);
 
 /*
- * The ledger: record that j's bytes are now in the test res names; and,
- * for a job copied from media, 1 (with the sentence in why) when its bytes
- * were already imported into p's target, else 0.
+ * The ledger, for jobs copied from media (once --from): record that j's
+ * bytes are now in the test res names; and 1 (with the sentence in why)
+ * when its bytes were already imported into p's target, else 0.
  */
 void intake_record_import(struct spool *s, const struct job *j, const struct prepared *p,
     const struct dojo_result *res);

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,12 @@ slurp(int dirfd, const char *name, long max, char **data, size_t *len, char *err
 	*len = off;
 	close(fd);
 	return 0;
+}
+
+static int
+by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct manifest_entry *)a)->path, ((const struct manifest_entry *)b)->path);
 }
 
 /* Normalise a manifest path in place: 0, or -1 when it is not a plain relative path. */
@@ -163,6 +170,7 @@ int
 manifest_read(int mediafd, struct manifest *m, char *err, size_t errlen)
 {
 	char *copy, *line, *next;
+	size_t cap = 0;
 	int rc, lineno = 0;
 
 	memset(m, 0, sizeof *m);
@@ -191,18 +199,26 @@ manifest_read(int mediafd, struct manifest *m, char *err, size_t errlen)
 			free(copy);
 			return -1;
 		}
-		if (manifest_find(m, path) != NULL) {
-			snprintf(err, errlen, "%s:%d: lists a file a second time", MANIFEST_NAME, lineno);
-			free(copy);
-			return -1;
+		if (m->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			m->v = xrealloc(m->v, cap * sizeof *m->v);
 		}
-		m->v = xrealloc(m->v, (m->n + 1) * sizeof *m->v);
 		m->v[m->n].path = xstrdup(path);
 		memcpy(m->v[m->n].sha256, hex, 65);
 		m->v[m->n].seen = 0;
+		m->v[m->n].line = lineno;
 		m->n++;
 	}
 	free(copy);
+	/* Sorted by path: a lookup is a binary search, and a file listed twice sits next to itself. */
+	qsort(m->v, m->n, sizeof *m->v, by_path);
+	for (size_t i = 1; i < m->n; i++)
+		if (strcmp(m->v[i - 1].path, m->v[i].path) == 0) {
+			snprintf(err, errlen, "%s:%d: lists a file a second time (first on line %d)",
+			    MANIFEST_NAME, m->v[i].line > m->v[i - 1].line ? m->v[i].line : m->v[i - 1].line,
+			    m->v[i].line < m->v[i - 1].line ? m->v[i].line : m->v[i - 1].line);
+			return -1;
+		}
 	for (size_t i = 0; i < sizeof sig_names / sizeof sig_names[0]; i++) {
 		rc = slurp(mediafd, sig_names[i], SIGNATURE_MAX, &m->sig, &m->sig_len, err, errlen);
 		if (rc < 0)
@@ -229,11 +245,12 @@ manifest_release(struct manifest *m)
 struct manifest_entry *
 manifest_find(struct manifest *m, const char *path)
 {
-	/* Linear: a batch is checked once, and media carry hundreds of files, not millions. */
-	for (size_t i = 0; i < m->n; i++)
-		if (strcmp(m->v[i].path, path) == 0)
-			return &m->v[i];
-	return NULL;
+	struct manifest_entry key;
+
+	if (m->n == 0)
+		return NULL;
+	key.path = (char *)(uintptr_t)path;
+	return bsearch(&key, m->v, m->n, sizeof *m->v, by_path);
 }
 
 static int

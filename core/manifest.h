@@ -23,10 +23,11 @@ struct manifest_entry {
 	char *path;		/* relative to the media root, "./" removed */
 	char sha256[65];	/* lower-case hex */
 	int seen;		/* a report or sidecar of the batch matched this line */
+	int line;		/* its line in the file */
 };
 
 struct manifest {
-	struct manifest_entry *v;
+	struct manifest_entry *v;	/* sorted by path */
 	size_t n;
 	char *data;		/* the file's bytes, as parsed (and signed) */
 	size_t len;
