@@ -87,6 +87,8 @@ count_in() { find "$1" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l | tr 
 start_watch() {
 	_n=${1:-watch}
 	_c=${2:-$T/conf.d}
+	# The log must exist before it is counted: a missing file counts as no line at all.
+	: >>"$T/$_n.log"
 	$DOJOBRIDGE -c "$_c" watch >>"$T/$_n.log" 2>&1 &
 	WATCH_PID=$!
 	WATCH_PIDS="$WATCH_PIDS $WATCH_PID"
