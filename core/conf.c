@@ -455,6 +455,24 @@ set_str(char **slot, const char *value)
 	*slot = xstrdup(value);
 }
 
+static struct conf_report *
+report_get(struct conf *c, const char *name, const char *where)
+{
+	struct conf_report *r;
+
+	for (size_t i = 0; i < c->nreports; i++)
+		if (strcmp(c->reports[i].name, name) == 0)
+			return &c->reports[i];
+	c->reports = xrealloc(c->reports, (c->nreports + 1) * sizeof *c->reports);
+	r = &c->reports[c->nreports++];
+	memset(r, 0, sizeof *r);
+	r->name = xstrdup(name);
+	r->format = xstrdup("pdf");
+	r->timeout_ms = 600000;
+	r->defined_at = xstrdup(where);
+	return r;
+}
+
 static int
 import_key(struct ini_file *f, struct import_opts *o, const char *section, const char *key,
     const char *value)
@@ -646,6 +664,53 @@ media_key(struct ini_file *f, struct conf_media *m, const char *key, const char 
 }
 
 static int
+report_key(struct ini_file *f, struct conf_report *r, const char *section, const char *key,
+    const char *value)
+{
+	if (strcmp(key, "template") == 0) {
+		if (value[0] == '\0')
+			return ini_error(f, section, key, "must name a template (its name or id)");
+		set_str(&r->template, value);
+	} else if (strcmp(key, "format") == 0) {
+		if (strcmp(value, "pdf") != 0 && strcmp(value, "html") != 0)
+			return ini_error(f, section, key, "must be pdf or html");
+		set_str(&r->format, value);
+	} else if (strcmp(key, "outbox") == 0) {
+		if (value[0] != '/')
+			return ini_error(f, section, key, "must be an absolute path");
+		set_str(&r->outbox, value);
+	} else if (strcmp(key, "product") == 0) {
+		set_str(&r->product, value);
+	} else if (strcmp(key, "timeout") == 0) {
+		if (duration_at_least(value, 1000, &r->timeout_ms) < 0)
+			return ini_error(f, section, key, "must be a duration of at least 1s, e.g. 10m");
+	} else if (strcmp(key, "when") == 0) {
+		unsigned int h, m;
+		char tail;
+
+		if (strcmp(value, "batch") == 0) {
+			r->when = REPORT_AFTER_BATCH;
+		} else if (strncmp(value, "settle ", 7) == 0) {
+			if (duration_at_least(value + 7, 1000, &r->settle_ms) < 0)
+				return ini_error(f, section, key, "settle needs a duration of at least 1s, "
+				    "e.g. settle 30m");
+			r->when = REPORT_AFTER_SETTLE;
+		} else if (strncmp(value, "daily ", 6) == 0 &&
+		    sscanf(value + 6, "%2u:%2u%c", &h, &m, &tail) == 2 && h < 24 && m < 60 &&
+		    strlen(value + 6) == 5) {
+			r->when = REPORT_DAILY;
+			r->daily_minute = (int)(h * 60 + m);
+		} else {
+			return ini_error(f, section, key, "must be batch, settle DURATION or daily HH:MM");
+		}
+		r->when_set = 1;
+	} else {
+		return ini_error(f, section, key, "unknown key (see dojobridge.conf(5))");
+	}
+	return 1;
+}
+
+static int
 drop_key(struct ini_file *f, struct conf_drop *dr, const char *section, const char *key,
     const char *value)
 {
@@ -750,7 +815,14 @@ on_ini_key(void *user, const char *section, const char *key, const char *value)
 		snprintf(where, sizeof where, "%s:%d", f->path, f->lineno);
 		return drop_key(f, drop_get(c, name, where), section, key, value);
 	}
-	return ini_error(f, section, key, "unknown section (known: [dojo], [watch], [media], [import], [drop \"NAME\"])");
+	if (sscanf(section, "report \"%255[^\"]\"", name) == 1 &&
+	    strlen(section) == strlen(name) + 9) {
+		char where[PATH_MAX + 32];
+
+		snprintf(where, sizeof where, "%s:%d", f->path, f->lineno);
+		return report_key(f, report_get(c, name, where), section, key, value);
+	}
+	return ini_error(f, section, key, "unknown section (known: [dojo], [watch], [media], [import], [drop \"NAME\"], [report \"NAME\"])");
 }
 
 static int
@@ -892,6 +964,20 @@ conf_load(struct conf *c, const char *dir)
 		    c->watch.claim_timeout_ms / 1000, c->watch.rescan_interval_ms / 1000);
 		errors++;
 	}
+	for (size_t i = 0; i < c->nreports; i++) {
+		const struct conf_report *r = &c->reports[i];
+		const char *missing = r->template == NULL ? "template" : r->outbox == NULL ? "outbox" :
+		    !r->when_set ? "when" : NULL;
+
+		if (missing != NULL) {
+			log_errorx("%s: [report \"%s\"] has no %s", r->defined_at, r->name, missing);
+			errors++;
+		} else if (r->product != NULL && r->when != REPORT_AFTER_SETTLE) {
+			log_errorx("%s: [report \"%s\"]: product only goes with when = settle DURATION",
+			    r->defined_at, r->name);
+			errors++;
+		}
+	}
 	if (c->media.require_signature < 0)
 		c->media.require_signature = c->media.keyring != NULL;
 	if (c->media.require_signature && c->media.keyring == NULL) {
@@ -931,6 +1017,17 @@ conf_release(struct conf *c)
 		import_opts_release(&dr->import);
 	}
 	free(c->drops);
+	for (size_t i = 0; i < c->nreports; i++) {
+		struct conf_report *r = &c->reports[i];
+
+		free(r->name);
+		free(r->template);
+		free(r->format);
+		free(r->outbox);
+		free(r->product);
+		free(r->defined_at);
+	}
+	free(c->reports);
 	memset(c, 0, sizeof *c);
 }
 

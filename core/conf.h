@@ -6,7 +6,8 @@
  * later file overrides the keys an earlier one set.  Sections: [dojo] (the
  * server), [import] (defaults for every upload), [watch] (the daemon),
  * [media] (checks of import media), [drop "name"] (one drop root; accepts
- * every [import] key too).  A directory inside a drop root may
+ * every [import] key too), [report "name"] (a Report Builder report
+ * delivered into an outbox).  A directory inside a drop root may
  * hold .dojobridge.conf with an [import] section for its subtree; a report
  * may have a sidecar <report>.dojo.json with per-report import keys.
  *
@@ -142,6 +143,27 @@ struct conf_drop {
 	char *defined_at;		/* "file:line" of the section, for messages */
 };
 
+/* [report "name"]: a Report Builder report delivered into an outbox folder. */
+enum report_when {
+	REPORT_AFTER_BATCH,		/* after each `once` run that imported something */
+	REPORT_AFTER_SETTLE,		/* in the daemon: once imports (into product) stop for settle_ms */
+	REPORT_DAILY			/* in the daemon: every day at daily_minute (local time) */
+};
+
+struct conf_report {
+	char *name;
+	char *template;			/* a template name, or an id */
+	char *format;			/* "pdf" or "html" */
+	char *outbox;			/* absolute: where finished reports land, atomically */
+	char *product;			/* REPORT_AFTER_SETTLE: only imports into this product count */
+	enum report_when when;
+	long settle_ms;
+	int daily_minute;		/* 0..1439 */
+	long timeout_ms;		/* give up on a report not finished after this */
+	char *defined_at;		/* "file:line" of the section */
+	int when_set;
+};
+
 struct conf {
 	char *dir;
 	struct conf_dojo dojo;
@@ -150,6 +172,8 @@ struct conf {
 	struct import_opts import;	/* the [import] section alone */
 	struct conf_drop *drops;
 	size_t ndrops;
+	struct conf_report *reports;
+	size_t nreports;
 };
 
 /*

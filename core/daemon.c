@@ -8,6 +8,7 @@
 #include "conf.h"
 #include "dojo.h"
 #include "intake.h"
+#include "outbox.h"
 #include "log.h"
 #include "sha256.h"
 #include "spool.h"
@@ -123,6 +124,9 @@ struct daemon {
 	int stopping, reload_pending;
 	long long stop_deadline_ms;
 	int verbosity;
+
+	struct outbox *outbox;		/* [report] sections the daemon delivers, or NULL */
+	char exe[PATH_MAX];		/* this program, for report children */
 
 	/* Metrics. */
 	unsigned long attempts_by_outcome[5];
@@ -685,6 +689,7 @@ imported(struct daemon *dm, struct djob *j, struct dojo_result *res)
 	free(line);
 	spool_order_set(&ds->s, j->p.key, j->p.report_date);
 	intake_record_import(&ds->s, &j->job, &j->p, res);
+	outbox_imported(dm->outbox, j->p.route.product, now_ms());
 	if (spool_finish(&ds->s, &j->job, ds->dr->on_success == ON_SUCCESS_DELETE ? SPOOL_DELETE :
 	    SPOOL_DONE, NULL) < 0)
 		log_warnx("%s: %s: imported, but still in active/ (see above)", ds->dr->name,
@@ -1261,6 +1266,13 @@ reload(struct daemon *dm)
 		saved[i] = dm->drops[i].t;
 		names[i] = xstrdup(dm->drops[i].dr->name);
 	}
+	{
+		/* Built before the old configuration goes: a running report keeps its section. */
+		struct outbox *ob = outbox_new(&fresh, dm->exe, dm->confdir, time(NULL), dm->outbox);
+
+		outbox_free(dm->outbox);
+		dm->outbox = ob;
+	}
 	stop_parts(dm);
 	conf_release(&dm->conf);
 	dm->conf = fresh;
@@ -1288,7 +1300,9 @@ on_signal(struct daemon *dm)
 	struct signalfd_siginfo si;
 
 	while (read(dm->sigfd, &si, sizeof si) == (ssize_t)sizeof si) {
-		if (si.ssi_signo == SIGHUP) {
+		if (si.ssi_signo == SIGCHLD) {
+			outbox_reap(dm->outbox);
+		} else if (si.ssi_signo == SIGHUP) {
 			if (!dm->stopping) {
 				dm->reload_pending = 1;
 				if (dm->inflight > 0)
@@ -1361,6 +1375,8 @@ loop_timeout(struct daemon *dm)
 		when = earliest(when, j->recheck_ms);
 	if (dm->stopping)
 		when = earliest(when, dm->stop_deadline_ms);
+	else
+		when = earliest(when, outbox_next_deadline(dm->outbox, now, time(NULL)));
 	for (size_t i = 0; i < dm->ndrops; i++)
 		if (dm->drops[i].queue_dirty)
 			when = now;
@@ -1428,6 +1444,7 @@ loop(struct daemon *dm)
 			recheck_unfinished(dm);
 			if (now >= dm->next_tick_ms)
 				tick(dm);
+			outbox_run_due(dm->outbox, now, time(NULL));
 		}
 		wake_sleepers(dm);
 		dispatch(dm);
@@ -1494,6 +1511,7 @@ daemon_run(const char *confdir, struct detect *d, int verbosity)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);	/* a report child ended */
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	dm.sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	dm.epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -1520,10 +1538,20 @@ daemon_run(const char *confdir, struct detect *d, int verbosity)
 	warn_protected_links();
 	log_info("watching %zu drop%s as host_id %s, up to %d uploads at once", dm.ndrops,
 	    dm.ndrops == 1 ? "" : "s", dm.conf.watch.host_id, dm.conf.dojo.max_inflight);
+	{
+		ssize_t n = readlink("/proc/self/exe", dm.exe, sizeof dm.exe - 1);
+
+		dm.exe[n > 0 ? n : 0] = '\0';
+	}
+	dm.outbox = outbox_new(&dm.conf, dm.exe, confdir, time(NULL), NULL);
 	notify("READY=1\nSTATUS=running");
 	dm.dirty = 1;
 	loop(&dm);
 	flush(&dm);
+	if (outbox_running(dm.outbox) > 0)
+		log_info("reports still being generated: %zu; they finish on their own",
+		    outbox_running(dm.outbox));
+	outbox_free(dm.outbox);
 	log_info("stopped; unsent reports are queued for the next start");
 out:
 	stop_parts(&dm);

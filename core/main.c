@@ -10,6 +10,7 @@
 #include "intake.h"
 #include "log.h"
 #include "once.h"
+#include "report.h"
 #include "route.h"
 #include "scantypes.h"
 #include "status.h"
@@ -68,6 +69,12 @@ static const char usage_text[] =
 "                             (exit 1 when uploads are paused or a spool is unreadable)\n"
 "  retry [--drop NAME] JOB... | --failed\n"
 "                             queue failed jobs again (the daemon takes them at once)\n"
+"  report apply [--dry-run] [--refresh-schema] SPEC\n"
+"                             make DefectDojo's Report Builder themes, blocks and\n"
+"                             templates what SPEC (INI or JSON) says\n"
+"  report run [--format pdf|html] [--out DIR] [--timeout SECONDS] TEMPLATE\n"
+"                             generate a report from TEMPLATE (name or id), save it in\n"
+"                             DIR; exit statuses as once (see dojobridge-report(8))\n"
 "  help                       this text\n"
 "\n"
 "Options:\n"
@@ -586,6 +593,73 @@ out:
 	return bad ? 1 : 0;
 }
 
+/* `report apply` and `report run`: the Report Builder, see report.h. */
+static int
+cmd_report(const struct globals *g, int argc, char **argv)
+{
+	struct report_apply_opts ao = { 0, 0 };
+	const char *format = "pdf", *out = ".", *what = NULL;
+	long timeout_ms = REPORT_TIMEOUT_DEFAULT_S * 1000L;
+	char err[2048], path[PATH_MAX], *token;
+	struct conf c;
+	int apply, rc;
+
+	if (argc == 0 || (strcmp(argv[0], "apply") != 0 && strcmp(argv[0], "run") != 0))
+		return usage_error("report: %s", "say apply SPEC or run TEMPLATE");
+	apply = strcmp(argv[0], "apply") == 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (apply && strcmp(a, "--dry-run") == 0) {
+			ao.dry_run = 1;
+		} else if (apply && strcmp(a, "--refresh-schema") == 0) {
+			ao.refresh_schema = 1;
+		} else if (!apply && (strcmp(a, "--format") == 0 || strcmp(a, "--out") == 0 ||
+		    strcmp(a, "--timeout") == 0)) {
+			if (++i == argc)
+				return usage_error("report run: %s needs a value", a);
+			if (strcmp(a, "--format") == 0)
+				format = argv[i];
+			else if (strcmp(a, "--out") == 0)
+				out = argv[i];
+			else if (conf_parse_duration(argv[i], &timeout_ms) < 0 || timeout_ms < 1000)
+				return usage_error("report run: --timeout %s: give seconds, or a duration "
+				    "such as 10m", argv[i]);
+		} else if (strcmp(a, "--") == 0 && i + 2 == argc && what == NULL) {
+			what = argv[++i];	/* a name that starts with a dash */
+		} else if (a[0] == '-' && a[1] != '\0') {
+			return usage_error("report: unknown option %s", a);
+		} else if (what == NULL) {
+			what = a;
+		} else {
+			return usage_error("report: unexpected argument %s", a);
+		}
+	}
+	if (what == NULL)
+		return usage_error("report: %s", apply ? "apply needs a SPEC file" : "run needs a TEMPLATE");
+	if (!apply && strcmp(format, "pdf") != 0 && strcmp(format, "html") != 0)
+		return usage_error("report run: --format %s: pdf or html", format);
+	if (load_conf(g, &c) < 0)
+		return REPORT_USAGE;
+	if ((token = conf_read_token(&c.dojo)) == NULL) {
+		conf_release(&c);
+		return REPORT_USAGE;
+	}
+	if (apply)
+		rc = report_apply(&c, token, what, &ao, err, sizeof err);
+	else
+		rc = report_run(&c, token, what, format, out, (int)(timeout_ms / 1000), path, sizeof path,
+		    err, sizeof err);
+	explicit_bzero(token, strlen(token));
+	free(token);
+	conf_release(&c);
+	if (rc != REPORT_OK)
+		log_errorx("report: %s", err);
+	else if (!apply)
+		puts(path);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -659,6 +733,8 @@ main(int argc, char **argv)
 		rc = cmd_plan(&g, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "check") == 0)
 		rc = cmd_check(&g, argc - i - 1, argv + i + 1);
+	else if (strcmp(argv[i], "report") == 0)
+		rc = cmd_report(&g, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "plugins") == 0)
 		rc = cmd_plugins(&g, argc - i - 1, argv + i + 1);
 	else if (strcmp(argv[i], "help") == 0) {

@@ -8,6 +8,7 @@
 #include "dojo.h"
 #include "intake.h"
 #include "manifest.h"
+#include "outbox.h"
 #include "log.h"
 #include "route.h"
 #include "scantypes.h"
@@ -1002,8 +1003,11 @@ from_run(const struct conf *c, struct detect *d, const char *token, const struct
 	if (!o->dry_run && spool_write_run(&s, runname, json, text) == 0)
 		log_info("run recorded in %s/runs/%s.txt", dr.spool, runname);
 	fputs(o->json ? json : text, stdout);
+	fflush(stdout);
 	if (stopped != NULL)
 		log_errorx("%s: stopped before any upload: %s", media, stopped);
+	else if (!o->dry_run)
+		outbox_after_batch(c, token, r.imported);
 	free(json);
 	free(text);
 	for (size_t i = 0; i < mr.n; i++) {
@@ -1216,6 +1220,8 @@ once_run(const struct conf *c, struct detect *d, const char *token, const struct
 		print_json(&r, status);
 	else
 		print_table(stdout, &r, 0);
+	fflush(stdout);
+	outbox_after_batch(c, token, r.imported);
 	run_release(&r);
 	return status;
 }

@@ -9,7 +9,7 @@ plugindir=$(sed -n 's/^PLUGINDIR = //p' Makefile)
 sysconfdir=$(sed -n 's/^SYSCONFDIR = //p' Makefile)
 mandir=$(sed -n 's/^MANDIR = //p' Makefile)
 for f in "$p/bin/dojobridge" "$p/include/dojobridge-plugin.h" "$plugindir/zap.so" "$plugindir/tenable.so" \
-    "$mandir/man8/dojobridge.8" "$mandir/man5/dojobridge.conf.5" "$mandir/man3/dojobridge-plugin.3" \
+    "$mandir/man8/dojobridge.8" "$mandir/man8/dojobridge-report.8" "$mandir/man5/dojobridge.conf.5" "$mandir/man3/dojobridge-plugin.3" \
     "$sysconfdir/dojobridge/conf.d/00-dojobridge.conf" "$p/lib/systemd/system/dojobridge.service"; do
 	[ -e "$T/root$f" ] || fail "not installed: $f"
 done

@@ -45,6 +45,8 @@ import http.client
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.parsers import expat
 
+import reportbuilder  # the Report Builder (Pro) endpoints, beside this file
+
 HERE = pathlib.Path(__file__).resolve().parent
 SPEC_PATH = HERE / "openapi-2.57.2.json"
 
@@ -1632,15 +1634,16 @@ class App:
     def __init__(self, schema, store, dojo, faults):
         self.schema, self.store, self.dojo, self.faults = schema, store, dojo, faults
         self.lock = threading.Lock()
+        self.reports = reportbuilder.ReportBuilder(schema.raw, store.db, PRO)
 
     def authenticate(self, header):
         with self.lock:
             return authenticate(header, self.store, self.faults.refuse_token)
 
     def handle(self, req, auth):
-        route = ROUTES.get(req.path)
+        route = ROUTES.get(req.path) or (("reports", ()) if self.reports.owns(req.path) else None)
         if route is None:
-            if not req.path.endswith("/") and req.path + "/" in ROUTES:
+            if not req.path.endswith("/") and (req.path + "/" in ROUTES or self.reports.owns(req.path + "/")):
                 # Django's CommonMiddleware (APPEND_SLASH), for every method.
                 location = req.path + "/" + ("?" + req.query if req.query else "")
                 return Response(301, b"", "text/html; charset=utf-8", {"Location": location}, recorded="")
@@ -1664,6 +1667,8 @@ class App:
                     kind = "reimport" if req.path == "/api/v2/reimport-scan/" else "import"
                     body = self.dojo.upload(kind, req.method, auth.user, req.form)
                     return json_response(201, body, allow)
+                if name == "reports":
+                    return reply_response(self.reports.handle(req, auth.user))
                 if req.method not in methods and not (req.method == "HEAD" and "GET" in methods):
                     raise detail_error(405, f'Method "{req.method}" not allowed.')
                 return getattr(self, name)(req, auth.user, allow)
@@ -1730,15 +1735,32 @@ class App:
             return json_response(405, {"error": "use POST"})
         try:
             order = json.loads(bytes(req.body) or b"{}")
-            return json_response(200, {"ok": True, "faults": self.faults.control(order)})
+            reports = order.pop("report_builder", {}) if isinstance(order, dict) else {}
+            if isinstance(order, dict) and order.get("reset") == "all":
+                reports = dict(reports, reset=True) if isinstance(reports, dict) else reports
+            with self.lock:
+                knobs = self.reports.control(reports)
+            return json_response(200, {"ok": True, "faults": self.faults.control(order),
+                                       "report_builder": knobs})
         except ValueError as e:
             return json_response(400, {"ok": False, "error": str(e)})
 
     def state(self):
         with self.lock:
             dump = self.store.dump()
+            dump["report_builder"] = self.reports.dump()
         dump["faults"] = self.faults.snapshot()
         return json_response(200, dump)
+
+
+def reply_response(reply):
+    """A reportbuilder.Reply as a Response."""
+    if reply.obj is not None:
+        return json_response(reply.status, reply.obj, reply.headers)
+    response = Response(reply.status, reply.body, reply.content_type, reply.headers,
+                        recorded=f"<{len(reply.body)} bytes omitted>" if reply.body else "", close=reply.close)
+    response.length = reply.length
+    return response
 
 
 def positive_int(value, strict):
@@ -1922,7 +1944,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", response.content_type)
         for name, value in response.headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
+        # A report download may announce more than it sends (a cut transfer).
+        self.send_header("Content-Length", str(getattr(response, "length", None) or len(response.body)))
         if response.close:
             self.send_header("Connection", "close")
             self.close_connection = True

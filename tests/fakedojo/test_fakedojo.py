@@ -760,5 +760,260 @@ class ParsersTest(ServerTest):
         self.assertEqual(checked, set(fakedojo.PARSERS))
 
 
+# ---------------------------------------------------------------------------
+# The Report Builder (Pro) endpoints of reportbuilder.py.
+
+import re  # noqa: E402
+
+
+def api(server, method, path, obj=None, token=TOKEN, raw=None, ctype="application/json"):
+    """(status, parsed body or raw bytes, headers) of a JSON request."""
+    body = raw if raw is not None else (json.dumps(obj).encode() if obj is not None else None)
+    status, headers, data = call(server, method, path, body, {"Content-Type": ctype} if body is not None else {},
+                                 token)
+    try:
+        return status, json.loads(data), headers
+    except ValueError:
+        return status, data, headers
+
+
+def rb_state(server):
+    return state(server)["report_builder"]
+
+
+def tabular(name, filters=(), model="finding", fields=("title", "severity"), block_type="tabular"):
+    return {"name": name, "block_type": block_type,
+            f"{block_type}_configuration": {"model_choice": model, "fields": list(fields)},
+            "filter_entries": [{"field": f, "value": v} for f, v in filters]}
+
+
+def check_pdf(test, data):
+    """A PDF whose xref table points at each object and which ends in %%EOF."""
+    test.assertTrue(data.startswith(b"%PDF-1.4\n"))
+    test.assertTrue(data.endswith(b"%%EOF\n"))
+    start = int(data.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
+    test.assertEqual(data[start:start + 5], b"xref\n")
+    entries = [line for line in data[start:].split(b"\n") if line.endswith(b" n ")]
+    test.assertEqual(len(entries), 5)
+    for number, line in enumerate(entries, 1):
+        test.assertTrue(data[int(line[:10]):].startswith(b"%d 0 obj\n" % number))
+
+
+class ReportBuilderTest(ServerTest):
+    def setUp(self):
+        control(self.server, {"report_builder": {"wipe": True, "reset": True}})
+
+    def test_crud_and_pagination(self):
+        ids = [api(self.server, "POST", "/api/v2/report_themes/", {"name": f"T{i}"})[1]["id"] for i in range(30)]
+        status, page, _ = api(self.server, "GET", "/api/v2/report_themes/")
+        self.assertEqual((status, page["count"], len(page["results"])), (200, 30, 25))
+        self.assertEqual(page["next"], f"http://127.0.0.1:{self.server.port}/api/v2/report_themes/?limit=25&offset=25")
+        self.assertIsNone(page["previous"])
+        page = api(self.server, "GET", "/api/v2/report_themes/?limit=10&offset=25")[1]
+        self.assertEqual([t["name"] for t in page["results"]], [f"T{i}" for i in range(25, 30)])
+        self.assertIsNone(page["next"])
+        theme = api(self.server, "GET", f"/api/v2/report_themes/{ids[0]}/")[1]
+        self.assertEqual({k: theme[k] for k in ("primary_color", "secondary_color", "accent_color", "text_color",
+                                                "background_color", "show_page_numbers")},
+                         {"primary_color": "#1e3a5f", "secondary_color": "#4a90a4", "accent_color": "#e67e22",
+                          "text_color": "#333333", "background_color": "#ffffff", "show_page_numbers": True})
+        status, theme, _ = api(self.server, "PATCH", f"/api/v2/report_themes/{ids[0]}/",
+                               {"footer_text": "Confidential", "show_page_numbers": False})
+        self.assertEqual((status, theme["name"], theme["footer_text"], theme["show_page_numbers"]),
+                         (200, "T0", "Confidential", False))
+        self.assertEqual(api(self.server, "DELETE", f"/api/v2/report_themes/{ids[0]}/")[0:2], (204, b""))
+        self.assertEqual(api(self.server, "GET", f"/api/v2/report_themes/{ids[0]}/")[0:2],
+                         (404, {"detail": "Not found."}))
+        status, _, headers = api(self.server, "GET", "/api/v2/report_themes")
+        self.assertEqual((status, headers["Location"]), (301, "/api/v2/report_themes/"))
+        self.assertEqual(api(self.server, "PUT", "/api/v2/generated_reports/", {})[0:2],
+                         (405, {"detail": 'Method "PUT" not allowed.'}))
+
+    def test_authentication(self):
+        self.assertEqual(api(self.server, "GET", "/api/v2/report_blocks/", token=None)[0:2],
+                         (403, {"detail": "Authentication credentials were not provided."}))
+        self.assertEqual(api(self.server, "GET", "/api/v2/report_blocks/", token="nope")[0:2],
+                         (403, {"detail": "Invalid token."}))
+        self.assertEqual(api(self.server, "GET", "/api/v2/report_blocks/", token=READER)[0], 200)
+        self.assertEqual(api(self.server, "POST", "/api/v2/report_themes/", {"name": "x"}, token=READER)[0:2],
+                         (403, {"detail": "You do not have permission to perform this action."}))
+
+    def test_unknown_filters_are_dropped_and_patch_replaces_the_list(self):
+        status, block, _ = api(self.server, "POST", "/api/v2/report_blocks/", tabular("Crit", [
+            ("active", "true"), ("status_any", "true"), ("priority_greater_than", "800"), ("bogus", "1"),
+            ("severity", "Critical,High"), ("test__engagement__product", 3), ("limit", "5")]))
+        self.assertEqual(status, 201, block)
+        self.assertEqual(block["filter_entries"], [{"field": "active", "value": "true"},
+                                                   {"field": "severity", "value": "Critical"},
+                                                   {"field": "test__engagement__product", "value": "3"}])
+        status, block, _ = api(self.server, "PATCH", f"/api/v2/report_blocks/{block['id']}/",
+                               {"filter_entries": [{"field": "verified", "value": "true"}]})
+        self.assertEqual((status, block["filter_entries"]), (200, [{"field": "verified", "value": "true"}]))
+        status, block, _ = api(self.server, "PATCH", f"/api/v2/report_blocks/{block['id']}/", {"header": "H"})
+        self.assertEqual(block["filter_entries"], [{"field": "verified", "value": "true"}])  # kept when not sent
+        assets = api(self.server, "POST", "/api/v2/report_blocks/", tabular("Assets", [
+            ("prod_type", "1"), ("organization", "1"), ("internet_accessible", "true")], model="asset",
+            fields=("name",)))[1]
+        self.assertEqual([f["field"] for f in assets["filter_entries"]], ["organization", "internet_accessible"])
+        risk = api(self.server, "POST", "/api/v2/report_blocks/", tabular("Risk", [
+            ("tag", "DR"), ("decision", "A")], model="risk_acceptance", fields=("name",)))[1]
+        self.assertEqual([f["field"] for f in risk["filter_entries"]], ["decision"])  # no tag filter there
+
+    def test_validation_errors(self):
+        status, body, _ = api(self.server, "POST", "/api/v2/report_blocks/", {"name": "C", "block_type": "chart"})
+        self.assertEqual((status, body["block_type"], body["pro"]), (400, ['"chart" is not a valid choice.'], PRO))
+        self.assertIn("ErrorDetail(string=", body["message"])
+        status, body, _ = api(self.server, "POST", "/api/v2/report_blocks/", {"name": "T", "block_type": "tabular"})
+        self.assertEqual(body["tabular_configuration"], ["This field is required for tabular blocks."])
+        status, body, _ = api(self.server, "POST", "/api/v2/report_blocks/",
+                              tabular("T", fields=("title", "severty", "description")))
+        self.assertEqual(body["tabular_configuration"]["fields"], ['"severty" is not a field of finding.',
+                                                                   '"description" can only be shown in a detail block.'])
+        self.assertEqual(api(self.server, "POST", "/api/v2/report_blocks/",
+                             tabular("D", fields=("title", "description"), block_type="detail"))[0], 201)
+        status, body, _ = api(self.server, "POST", "/api/v2/report_themes/", {"primary_color": "blue"})
+        self.assertEqual((status, sorted(k for k in body if k not in ("message", "pro"))),
+                         (400, ["name", "primary_color"]))
+        self.assertEqual(api(self.server, "POST", "/api/v2/report_themes/", raw=b"{nope")[0:2],
+                         (400, {"message": "JSON request content is malformed"}))
+        status, body, _ = api(self.server, "POST", "/api/v2/report_themes/", raw=b"x", ctype="text/plain")
+        self.assertEqual((status, body), (415, {"detail": 'Unsupported media type "text/plain" in request.'}))
+        status, body, _ = api(self.server, "POST", "/api/v2/report_blocks/", tabular("F", [("active", True)]))
+        self.assertEqual(body["filter_entries"], [{"value": ["Not a valid string."]}])
+
+    def test_templates_write_blocks_through_template_blocks_write(self):
+        theme = api(self.server, "POST", "/api/v2/report_themes/", {"name": "Th"})[1]
+        a = api(self.server, "POST", "/api/v2/report_blocks/", tabular("A"))[1]
+        b = api(self.server, "POST", "/api/v2/report_blocks/", {
+            "name": "Cover", "block_type": "stock", "stock_configuration": {"stock_type": "cover_page",
+                                                                            "title": "Q4"}})[1]
+        status, t, _ = api(self.server, "POST", "/api/v2/report_templates/", {
+            "name": "R", "theme_id": theme["id"], "template_blocks": [{"order": 0, "block_id": a["id"]}],
+            "template_blocks_write": [{"order": 1, "block_id": a["id"]}, {"order": 0, "block_id": b["id"]},
+                                      {"order": 2, "block_id": a["id"]}]})
+        self.assertEqual(status, 201, t)
+        self.assertNotIn("template_blocks_write", t)
+        self.assertEqual([(e["order"], e["block_id"]) for e in t["template_blocks"]],
+                         [(0, b["id"]), (1, a["id"]), (2, a["id"])])
+        self.assertEqual((t["theme_id"], t["theme_name"]), (theme["id"], "Th"))
+        status, t2, _ = api(self.server, "PATCH", f"/api/v2/report_templates/{t['id']}/",
+                            {"template_blocks": []})  # read-only: ignored
+        self.assertEqual(len(t2["template_blocks"]), 3)
+        status, body, _ = api(self.server, "PATCH", f"/api/v2/report_templates/{t['id']}/",
+                              {"template_blocks_write": [{"order": 0, "block_id": a["id"]}, {"order": 1, "block_id": 999}]})
+        self.assertEqual((status, body["template_blocks_write"]),
+                         (400, [{}, {"block_id": ['Invalid pk "999" - object does not exist.']}]))
+        status, copy, _ = api(self.server, "POST", f"/api/v2/report_templates/{t['id']}/duplicate/")
+        self.assertEqual((status, copy["name"], len(copy["template_blocks"])), (201, "Copy of R", 3))
+        status, copy, _ = api(self.server, "POST", f"/api/v2/report_blocks/{a['id']}/duplicate/")
+        self.assertEqual((status, copy["name"], copy["tabular_configuration"]), (201, "Copy of A",
+                                                                                  a["tabular_configuration"]))
+        self.assertEqual(api(self.server, "DELETE", f"/api/v2/report_blocks/{a['id']}/")[0], 204)
+        t = api(self.server, "GET", f"/api/v2/report_templates/{t['id']}/")[1]
+        self.assertEqual([e["block_id"] for e in t["template_blocks"]], [b["id"]])
+        status, preview, _ = api(self.server, "GET", f"/api/v2/report_blocks/{b['id']}/preview/")
+        self.assertEqual((status, preview["row_count"]), (200, 0))
+        self.assertIn("<h1>Q4</h1>", preview["html"])
+        status, preview, _ = api(self.server, "POST", "/api/v2/report_blocks/preview/", tabular("P"))
+        self.assertIn("<th>severity</th>", preview["html"])
+
+    def test_field_options(self):
+        status, options, _ = api(self.server, "GET", "/api/v2/report_blocks/field_options/")
+        self.assertEqual(status, 200)
+        self.assertEqual(set(options["fields"]), {"organization", "asset", "engagement", "test", "finding",
+                                                  "test_type", "risk_acceptance"})
+        finding = {f["path"]: f for f in options["fields"]["finding"]}
+        self.assertEqual(finding["title"], {"path": "title", "label": "Title"})
+        self.assertTrue(finding["description"]["detail_only"])
+        self.assertIn("severity", options["ordering_fields"]["finding"])
+
+    def test_generated_report_lifecycle(self):
+        control(self.server, {"report_builder": {"timings": {"pending": 0.3, "processing": 0.3}}})
+        block = api(self.server, "POST", "/api/v2/report_blocks/", tabular("A"))[1]
+        t = api(self.server, "POST", "/api/v2/report_templates/", {
+            "name": 'Q4 "final"', "template_blocks_write": [{"order": 0, "block_id": block["id"]}]})[1]
+        status, rep, _ = api(self.server, "POST", "/api/v2/generated_reports/", {"template_id": t["id"],
+                                                                                 "file_format": "pdf"})
+        self.assertEqual((status, rep["status"], rep["error_message"]), (201, "pending", None))
+        self.assertEqual(api(self.server, "GET", f"/api/v2/generated_reports/{rep['id']}/download/")[0], 404)
+        time.sleep(0.35)
+        self.assertEqual(api(self.server, "GET", f"/api/v2/generated_reports/{rep['id']}/")[1]["status"],
+                         "processing")
+        self.assertEqual(api(self.server, "GET", f"/api/v2/generated_reports/{rep['id']}/download/")[0], 404)
+        time.sleep(0.35)
+        self.assertEqual(api(self.server, "GET", f"/api/v2/generated_reports/{rep['id']}/")[1]["status"],
+                         "completed")
+        status, headers, data = call(self.server, "GET", f"/api/v2/generated_reports/{rep['id']}/download/")
+        self.assertEqual((status, headers["Content-Type"]), (200, "application/pdf"))
+        self.assertEqual(headers["Content-Disposition"], f"attachment; filename=\"Q4 'final'_{rep['id']}.pdf\"")
+        check_pdf(self, data)
+        control(self.server, {"report_builder": {"timings": {"pending": 0, "processing": 0}}})
+        rep = api(self.server, "POST", "/api/v2/generated_reports/", {"template_id": t["id"], "file_format": "html"})[1]
+        status, headers, data = call(self.server, "GET", f"/api/v2/generated_reports/{rep['id']}/download/")
+        self.assertEqual((status, headers["Content-Type"]), (200, "text/html; charset=utf-8"))
+        self.assertIn(b"<title>Q4 &quot;final&quot;</title>", data)
+        status, body, _ = api(self.server, "POST", "/api/v2/generated_reports/", {"template_id": 99, "file_format": "docx"})
+        self.assertEqual((status, body["template_id"], body["file_format"]),
+                         (400, ['Invalid pk "99" - object does not exist.'], ['"docx" is not a valid choice.']))
+
+    def test_report_faults(self):
+        control(self.server, {"report_builder": {"timings": {"pending": 0, "processing": 0},
+                                                 "next_reports": [{"fail": "no rows"}, {"processing": 60}],
+                                                 "next_downloads": ["truncate", 503]}})
+        block = api(self.server, "POST", "/api/v2/report_blocks/", tabular("A"))[1]
+        t = api(self.server, "POST", "/api/v2/report_templates/", {
+            "name": "R", "template_blocks_write": [{"order": 0, "block_id": block["id"]}]})[1]
+        start = {"template_id": t["id"], "file_format": "pdf"}
+        failed = api(self.server, "POST", "/api/v2/generated_reports/", start)[1]
+        slow = api(self.server, "POST", "/api/v2/generated_reports/", start)[1]
+        good = api(self.server, "POST", "/api/v2/generated_reports/", start)[1]
+        failed = api(self.server, "GET", f"/api/v2/generated_reports/{failed['id']}/")[1]
+        self.assertEqual((failed["status"], failed["error_message"]), ("failed", "no rows"))
+        self.assertEqual(api(self.server, "GET", f"/api/v2/generated_reports/{failed['id']}/download/")[0], 404)
+        self.assertEqual(api(self.server, "GET", f"/api/v2/generated_reports/{slow['id']}/")[1]["status"], "processing")
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as sock:
+            sock.sendall(f"GET /api/v2/generated_reports/{good['id']}/download/ HTTP/1.1\r\nHost: x\r\n"
+                         f"Authorization: Token {TOKEN}\r\n\r\n".encode())
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        head, body = data.split(b"\r\n\r\n", 1)
+        length = int(re.search(rb"Content-Length: (\d+)", head).group(1))
+        self.assertGreater(length, len(body))  # announced whole, cut in half
+        self.assertEqual(api(self.server, "GET", f"/api/v2/generated_reports/{good['id']}/download/")[0], 503)
+        status, _, data = call(self.server, "GET", f"/api/v2/generated_reports/{good['id']}/download/")
+        self.assertEqual(status, 200)
+        check_pdf(self, data)
+
+    def test_write_counter_and_state(self):
+        before = rb_state(self.server)
+        self.assertEqual((before["writes"], before["write_requests"]), (0, []))
+        theme = api(self.server, "POST", "/api/v2/report_themes/", {"name": "W"})[1]
+        api(self.server, "PATCH", f"/api/v2/report_themes/{theme['id']}/", {"footer_text": "f"})
+        api(self.server, "GET", "/api/v2/report_themes/")
+        api(self.server, "DELETE", f"/api/v2/report_themes/{theme['id']}/")
+        after = rb_state(self.server)
+        self.assertEqual(after["writes"], 3)
+        self.assertEqual({k: v for k, v in after["writes_by_method"].items() if v},
+                         {"POST": 1, "PATCH": 1, "DELETE": 1})
+        self.assertEqual(after["write_requests"][1], {"method": "PATCH", "path": f"/api/v2/report_themes/{theme['id']}/",
+                                                      "body": {"footer_text": "f"}})
+        self.assertEqual(after["report_themes"], [])
+        control(self.server, {"reset": "all"})
+        self.assertEqual(rb_state(self.server)["writes"], 0)
+        out = subprocess.run([sys.executable, str(SERVER), "ctl", "--port", str(self.server.port),
+                              '{"report_builder": {"bogus": 1}}'], capture_output=True, text=True, timeout=20)
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("unknown report_builder keys: bogus", out.stdout)
+
+    def test_schema_lists_the_filter_endpoints(self):
+        status, _, raw = call(self.server, "GET", "/api/v2/oa3/schema/?format=json")
+        paths = json.loads(raw)["paths"]
+        self.assertEqual(status, 200)
+        for path in ("/api/v2/findings/", "/api/v2/tests/", "/api/v2/engagements/", "/api/v2/assets/",
+                     "/api/v2/organizations/", "/api/v2/test_types/", "/api/v2/risk_acceptance/"):
+            self.assertIn("limit", [p["name"] for p in paths[path]["get"]["parameters"]], path)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=1)
