@@ -636,7 +636,7 @@ jsonscan_find(int fd, const char *path, unsigned flags, char *out, size_t outlen
 		enum jtype type;
 
 		/* Would a value read now, at depth d, be on the path? */
-		if (onpath[d] && d <= nsteps) {
+		if (d <= nsteps && onpath[d]) {
 			if (d == 0)
 				on = 1;
 			else if (t.stack[d - 1] == '{')

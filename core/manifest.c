@@ -245,7 +245,7 @@ manifest_release(struct manifest *m)
 struct manifest_entry *
 manifest_find(struct manifest *m, const char *path)
 {
-	struct manifest_entry key;
+	struct manifest_entry key = { 0 };
 
 	if (m->n == 0)
 		return NULL;

@@ -41,7 +41,7 @@
  *
  * Test hook: the environment variable DOJOBRIDGE_TEST_FSTYPE, set to
  * "<path prefix>=<fstype>", makes roots under that prefix look like that
- * file system (so that tests can exercise polling without an NFS server).
+ * file system, so that tests can exercise polling without an NFS server.
  */
 #ifndef DOJOBRIDGE_WATCH_H
 #define DOJOBRIDGE_WATCH_H
