@@ -376,30 +376,56 @@ struct ini_file {
 	struct import_opts *dir_policy;	/* non-NULL: a .dojobridge.conf */
 };
 
+/*
+ * fgets into f->line, and how many bytes it stored: strlen would stop at a
+ * NUL byte inside the line (and read before the buffer for one at its
+ * start).  Sets *nul when the bytes hold a NUL.  -1 at the end of the file.
+ */
+static long
+read_chunk(struct ini_file *f, int *nul)
+{
+	size_t end = sizeof f->line - 1;
+
+	memset(f->line, 1, sizeof f->line);
+	if (fgets(f->line, sizeof f->line, f->fp) == NULL)
+		return -1;
+	/* fgets ends what it stored with the last NUL byte in the buffer. */
+	while (end > 0 && f->line[end] != '\0')
+		end--;
+	*nul |= strlen(f->line) != end;
+	return (long)end;
+}
+
 static char *
 read_ini_line(char *str, int num, void *stream)
 {
 	struct ini_file *f = stream;
-	char *r = fgets(f->line, sizeof f->line, f->fp);
+	int nul = 0, whole;
+	long got = read_chunk(f, &nul);
 	size_t n;
 
-	if (r == NULL)
+	if (got < 0)
 		return NULL;
 	f->lineno++;
-	n = strlen(f->line);
+	n = (size_t)got;
+	whole = n > 0 && f->line[n - 1] == '\n';
 	{
-		int whole = f->line[n - 1] == '\n';
 		size_t content = n - (size_t)whole;
 
 		/* inih's fgets takes num-1 bytes, newline included. */
-		if (content <= (size_t)num - 2 && (whole || n < sizeof f->line - 1))
+		if (!nul && content <= (size_t)num - 2 && (whole || n < sizeof f->line - 1))
 			goto fits;
 
-		log_errorx("%s:%d: line longer than %d bytes: shorten it", f->path, f->lineno, num - 2);
+		if (nul)
+			log_errorx("%s:%d: the line holds a NUL byte: this is not a text file", f->path,
+			    f->lineno);
+		else
+			log_errorx("%s:%d: line longer than %d bytes: shorten it", f->path, f->lineno,
+			    num - 2);
 		f->errors++;
-		/* Skip the rest of the long line; hand inih an empty one. */
-		while (!whole && fgets(f->line, sizeof f->line, f->fp) != NULL)
-			whole = f->line[strlen(f->line) - 1] == '\n';
+		/* Skip the rest of the line; hand inih an empty one. */
+		while (!whole && (got = read_chunk(f, &nul)) >= 0)
+			whole = got > 0 && f->line[got - 1] == '\n';
 		str[0] = '\n';
 		str[1] = '\0';
 		return str;

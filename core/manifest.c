@@ -94,7 +94,7 @@ clean_path(char *p)
 	while (s[0] == '.' && s[1] == '/')
 		s += 2;
 	memmove(p, s, strlen(s) + 1);
-	if (p[0] == '\0' || p[0] == '/')
+	if (p[0] == '\0' || p[0] == '/' || p[strlen(p) - 1] == '/')
 		return -1;
 	for (s = p; *s; s += n + (s[n] == '/')) {
 		n = strcspn(s, "/");

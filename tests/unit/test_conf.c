@@ -88,6 +88,15 @@ write_file(const char *name, const char *text, int mode)
 }
 
 static void
+unlink_in_tmpdir(const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	unlink(path);
+}
+
+static void
 load_and_override(void **state)
 {
 	struct conf c;
@@ -139,6 +148,27 @@ load_and_override(void **state)
 	    "than read half a value, or worse, a different one = x\n", 0644);
 	assert_int_equal(conf_load(&c, tmpdir), -1);
 	conf_release(&c);
+	unlink_in_tmpdir("30-c.conf");
+
+	/* NUL bytes: at a line's start (read before the buffer once), or hiding the line's end. */
+	{
+		static const char *const nuls[] = { "\0", "[import]\nversion = 1\0 = 2\n", "[import]\n\0\n" };
+		static const size_t lens[] = { 1, 26, 11 };
+
+		for (size_t i = 0; i < 3; i++) {
+			char path[256];
+			FILE *f;
+
+			snprintf(path, sizeof path, "%s/40-nul.conf", tmpdir);
+			f = fopen(path, "w");
+			assert_non_null(f);
+			assert_int_equal(fwrite(nuls[i], 1, lens[i], f), lens[i]);
+			fclose(f);
+			assert_int_equal(conf_load(&c, tmpdir), -1);
+			conf_release(&c);
+		}
+		unlink_in_tmpdir("40-nul.conf");
+	}
 }
 
 static void

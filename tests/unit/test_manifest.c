@@ -88,6 +88,7 @@ test_refused(void **state)
 		{ A64 "  ok.xml\n" A64 "  ../up.xml\n", "SHA256SUMS:2:" },
 		{ A64 "  a/./b.xml\n", "SHA256SUMS:1:" },
 		{ A64 "  a//b.xml\n", "SHA256SUMS:1:" },
+		{ A64 "  dir/\n", "SHA256SUMS:1:" },	/* a directory is never a report */
 		{ "abc  short.xml\n", "SHA256SUMS:1:" },
 		{ "zz" A64 "  nothex.xml\n", "SHA256SUMS:1:" },
 		{ A64 " x.xml\n", "SHA256SUMS:1:" },
