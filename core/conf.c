@@ -4,6 +4,7 @@
  * key means the same thing wherever it is written.
  */
 #include "conf.h"
+#include "jsonnum.h"
 #include "datefmt.h"
 #include "log.h"
 #include "scantypes.h"
@@ -1126,8 +1127,8 @@ conf_read_sidecar(int fd, struct import_opts *o, char *err, size_t errlen)
 			value = item->valuestring;
 		} else if (cJSON_IsBool(item)) {
 			value = cJSON_IsTrue(item) ? "true" : "false";
-		} else if (cJSON_IsNumber(item) && item->valuedouble == (double)(long long)item->valuedouble) {
-			snprintf(text, sizeof text, "%lld", (long long)item->valuedouble);
+		} else if (json_is_integer(item)) {
+			snprintf(text, sizeof text, "%lld", json_llong(item, 0));
 			value = text;
 		} else if (k == IK_TAGS && cJSON_IsArray(item)) {
 			struct strbuf tags = STRBUF_INIT;

@@ -5,6 +5,7 @@
  * outcome the queue can act on and a sentence a person can read.
  */
 #include "dojo.h"
+#include "jsonnum.h"
 #include "log.h"
 #include "sha256.h"
 #include "strbuf.h"
@@ -545,7 +546,7 @@ stat_total(const cJSON *stats, const char *section, const char *delta_key)
 	if (delta_key != NULL)
 		s = cJSON_GetObjectItemCaseSensitive(s, delta_key);
 	t = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "total"), "total");
-	return cJSON_IsNumber(t) ? (long)t->valuedouble : 0;
+	return json_long(t, 0);
 }
 
 static long
@@ -553,7 +554,7 @@ num(const cJSON *root, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
 
-	return cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+	return json_long(v, 0);
 }
 
 static void

@@ -5,6 +5,7 @@
  * daemon share these steps; only their scheduling differs.
  */
 #include "intake.h"
+#include "jsonnum.h"
 #include "log.h"
 #include "xmem.h"
 
@@ -375,7 +376,7 @@ ledger_sentence(const char *entry, char *out, size_t len)
 	snprintf(out, len, "its bytes were already imported into this test on %s "
 	    "(test %ld, job %s); --force imports it again",
 	    cJSON_IsString(when) ? when->valuestring : "an earlier run",
-	    cJSON_IsNumber(test) ? (long)test->valuedouble : 0L,
+	    json_long(test, 0),
 	    cJSON_IsString(job) ? job->valuestring : "?");
 	cJSON_Delete(e);
 }

@@ -7,6 +7,7 @@
 #include "once.h"
 #include "dojo.h"
 #include "intake.h"
+#include "jsonnum.h"
 #include "manifest.h"
 #include "outbox.h"
 #include "log.h"
@@ -1119,8 +1120,7 @@ runs_run(const struct conf *c, const char *drop, const char *name, int json)
 		if (json) {
 			printf("%s%s", i ? "," : "", data && rec ? data : "null");
 		} else {
-#define NUMF(k) (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(rec, k)) ? \
-	(long)cJSON_GetObjectItemCaseSensitive(rec, k)->valuedouble : -1L)
+#define NUMF(k) json_long(cJSON_GetObjectItemCaseSensitive(rec, k), -1)
 #define STRF(k) (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(rec, k)) ? \
 	cJSON_GetObjectItemCaseSensitive(rec, k)->valuestring : "-")
 			struct strbuf lab = STRBUF_INIT, med = STRBUF_INIT;

@@ -6,6 +6,7 @@
  * it and saves the file into a directory without ever leaving half of it.
  */
 #include "report.h"
+#include "jsonnum.h"
 #include "http.h"
 #include "log.h"
 #include "reportspec.h"
@@ -195,8 +196,7 @@ list_all(struct ctx *x, const char *path)
 			n++;
 		}
 		more = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(page, "next"));
-		count = cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(page, "count")) ?
-		    (long)cJSON_GetObjectItemCaseSensitive(page, "count")->valuedouble : -1;
+		count = json_long(cJSON_GetObjectItemCaseSensitive(page, "count"), -1);
 		cJSON_Delete(page);
 		offset += n;
 		/* Our own offsets, not the "next" URL: its host is whatever the server thinks it is. */
@@ -978,7 +978,7 @@ template_block_ids(const cJSON *cur, long **ids)
 	order = xcalloc((size_t)cJSON_GetArraySize(list) + 1, sizeof *order);
 	cJSON_ArrayForEach(e, (cJSON_IsArray(list) ? list : NULL)) {
 		const cJSON *o = cJSON_GetObjectItemCaseSensitive(e, "order");
-		long id = jnum(e, "block_id"), ord = cJSON_IsNumber(o) ? (long)o->valuedouble : (long)n;
+		long id = jnum(e, "block_id"), ord = json_long(o, (long)n);
 		size_t i = n;
 
 		if (id == 0)

@@ -4,6 +4,7 @@
  * that must survive a crash is temp file, fsync, rename, fsync(dir).
  */
 #include "spool.h"
+#include "jsonnum.h"
 #include "log.h"
 #include "sha256.h"
 #include "strbuf.h"
@@ -283,7 +284,7 @@ job_load(int jobdirfd, struct job *j)
 		return -1;
 #define STR(key, slot) do { v = cJSON_GetObjectItemCaseSensitive(root, key); \
 	slot = xstrdup(cJSON_IsString(v) ? v->valuestring : "?"); } while (0)
-#define NUM(key) (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(root, key)) ? v->valuedouble : 0)
+#define NUM(key) json_llong(v = cJSON_GetObjectItemCaseSensitive(root, key), 0)
 	STR("drop", j->drop);
 	STR("origin", j->origin);
 	STR("name", j->name);

@@ -196,6 +196,12 @@ sidecars(void **state)
 	fd = open(path, O_RDONLY);
 	assert_int_equal(conf_read_sidecar(fd, &o, err, sizeof err), -1);
 	close(fd);
+	/* A number no integer type holds is refused, naming the field (a cast would be undefined). */
+	write_file("s.json", "{\"test\": 7e77}", 0644);
+	fd = open(path, O_RDONLY);
+	assert_int_equal(conf_read_sidecar(fd, &o, err, sizeof err), -1);
+	close(fd);
+	assert_non_null(strstr(err, "test"));
 	import_opts_release(&o);
 }
 
