@@ -802,7 +802,7 @@ jsonscan_tail_keys(const void *vbuf, size_t len, jsonscan_key_fn fn, void *arg)
 	size_t keyat[256], colonat[256];
 	size_t nkeys = 0, i = len, k;
 	size_t colon = 0;
-	int have_colon = 0;
+	int have_colon = 0, reported = 0;
 	long depth;
 
 	/* The document must end here, with its top-level object. */
@@ -868,6 +868,8 @@ jsonscan_tail_keys(const void *vbuf, size_t len, jsonscan_key_fn fn, void *arg)
 			fn(arg, JSONSCAN_TOP_KEY, key,
 			    (type == J_STR || type == J_NUM || type == J_TRUE ||
 			    type == J_FALSE) && !t.vlong ? value : NULL);
+		reported++;
 	}
-	return (int)nkeys;
+	/* Not nkeys: a key that does not decode (a raw control byte, say) is not reported. */
+	return reported;
 }

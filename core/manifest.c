@@ -211,7 +211,8 @@ manifest_read(int mediafd, struct manifest *m, char *err, size_t errlen)
 	}
 	free(copy);
 	/* Sorted by path: a lookup is a binary search, and a file listed twice sits next to itself. */
-	qsort(m->v, m->n, sizeof *m->v, by_path);
+	if (m->n > 1)
+		qsort(m->v, m->n, sizeof *m->v, by_path);
 	for (size_t i = 1; i < m->n; i++)
 		if (strcmp(m->v[i - 1].path, m->v[i].path) == 0) {
 			snprintf(err, errlen, "%s:%d: lists a file a second time (first on line %d)",

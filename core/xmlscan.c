@@ -15,6 +15,7 @@
 #include <libxml/xmlreader.h>
 
 #include "xmlscan.h"
+#include "strbuf.h"
 
 #define OPTIONS (XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR)
 
@@ -325,24 +326,30 @@ struct text {
 static void
 text_add(struct text *t, const char *s)
 {
+	static const char replacement[] = "\xEF\xBF\xBD";	/* U+FFFD */
+
 	while (*s != '\0' && !t->full) {
 		unsigned char c = (unsigned char)*s;
-		size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-		size_t i;
+		size_t n = utf8_seq_len((const unsigned char *)s, strnlen(s, 4));
+		const char *from = s;
+		size_t take = n;
 
-		for (i = 1; i < n; i++)
-			if (s[i] == '\0')
-				return;
 		if (t->len == 0 && is_xml_space(c)) {
 			s++;
 			continue;
 		}
-		if (t->len + n > t->cap) {
+		/* libxml2 passes some bad bytes through (CDATA): what plugins get is UTF-8. */
+		if (n == 0) {
+			from = replacement;
+			take = 3;
+			n = 1;
+		}
+		if (t->len + take > t->cap) {
 			t->full = 1;
 			break;
 		}
-		memcpy(t->out + t->len, s, n);
-		t->len += n;
+		memcpy(t->out + t->len, from, take);
+		t->len += take;
 		if (!is_xml_space(c))
 			t->keep = t->len;
 		s += n;

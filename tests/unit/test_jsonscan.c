@@ -577,6 +577,10 @@ test_tail_keys(void **state)
 	memset(&s, 0, sizeof(s));
 	assert_int_equal(jsonscan_tail_keys("x y\", \"k\": 1}", 13, collect, &s), 1);
 	assert_string_equal(s.text, "T:k=1\n");
+	/* A key that does not decode (a raw control byte) is neither reported nor counted. */
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(jsonscan_tail_keys("{\"a\x01\":1, \"b\": 2}", 16, collect, &s), 1);
+	assert_string_equal(s.text, "T:b=2\n");
 	/* Not the end of an object. */
 	assert_int_equal(jsonscan_tail_keys("{\"a\": 1}]", 9, collect, &s), 0);
 	assert_int_equal(jsonscan_tail_keys("{\"a\": 1} garbage", 16, collect, &s), 0);

@@ -440,6 +440,15 @@ setup(void **state)
 	return 0;
 }
 
+/* Bytes libxml2 lets through in CDATA that are not UTF-8 reach plugins as U+FFFD. */
+static void
+test_cdata_invalid_utf8(void **state)
+{
+	(void)state;
+	expect("<s><t><![CDATA[\xc1\xbb]]></t></s>", "/s/t", "\xEF\xBF\xBD\xEF\xBF\xBD");
+	expect("<s><t><![CDATA[caf\xc3\xa9]]></t></s>", "/s/t", "caf\xc3\xa9");
+}
+
 int
 main(void)
 {
@@ -456,6 +465,7 @@ main(void)
 		cmocka_unit_test(test_bom_encoding_and_offset),
 		cmocka_unit_test(test_open_limit),
 		cmocka_unit_test(test_real_reports),
+		cmocka_unit_test(test_cdata_invalid_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
