@@ -187,8 +187,11 @@ cap_title(struct strbuf *sb)
 
 	if (n > 255) {
 		n = 255;
-		while (n > 0 && ((unsigned char)sb->buf[n] & 0xc0) == 0x80)
+		/* A sequence is at most 4 bytes: more continuation bytes are not UTF-8, cut anywhere. */
+		while (n > 252 && ((unsigned char)sb->buf[n] & 0xc0) == 0x80)
 			n--;
+		if (((unsigned char)sb->buf[n] & 0xc0) == 0x80)
+			n = 255;
 		sb->buf[n] = '\0';
 		sb->len = n;
 	}

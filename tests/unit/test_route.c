@@ -120,6 +120,24 @@ titles_tell_targets_apart(void **state)
 	free(ta);
 	assert_int_equal(conf_import_set(&o, IK_TEST_TITLE, "{when}", err, sizeof err), -1);
 	import_opts_release(&o);
+
+	/* Titles are cut to 255 bytes at a UTF-8 boundary; bytes that are not UTF-8 never cut them to nothing. */
+	{
+		struct route_report big = { .scan_type = "Trivy Scan" };
+		char target[400];
+
+		memset(target, 'a', sizeof target);
+		memcpy(target + 242, "\xc3\xa9\xc3\xa9\xc3\xa9", 6);
+		target[sizeof target - 1] = '\0';
+		big.target = target;
+		ta = route_test_title(&o, &r, &big);
+		assert_int_equal(strlen(ta), 254);	/* "Trivy Scan (" + 242 bytes, not half an e-acute */
+		free(ta);
+		memset(target, 0x8f, sizeof target - 1);
+		ta = route_test_title(&o, &r, &big);
+		assert_int_equal(strlen(ta), 255);
+		free(ta);
+	}
 }
 
 static void
