@@ -386,7 +386,11 @@ static long
 read_chunk(struct ini_file *f, int *nul)
 {
 	size_t end = sizeof f->line - 1;
+	int c = getc(f->fp);
 
+	/* At the end, the last line stays in f->line: a syntax error quotes it. */
+	if (c == EOF || ungetc(c, f->fp) == EOF)
+		return -1;
 	memset(f->line, 1, sizeof f->line);
 	if (fgets(f->line, sizeof f->line, f->fp) == NULL)
 		return -1;

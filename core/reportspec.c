@@ -330,25 +330,52 @@ ini_section(struct ini_spec *f, const char *start)
 	}
 }
 
+/*
+ * fgets into f->line, and how many bytes it stored (strlen would stop at a
+ * NUL byte); sets *nul when they hold one.  -1 at the end of the file.
+ */
+static long
+read_chunk(struct ini_spec *f, int *nul)
+{
+	size_t end = sizeof f->line - 1;
+	int c = getc(f->fp);
+
+	/* At the end, the last line stays in f->line: a syntax error quotes it. */
+	if (c == EOF || ungetc(c, f->fp) == EOF)
+		return -1;
+	memset(f->line, 1, sizeof f->line);
+	if (fgets(f->line, sizeof f->line, f->fp) == NULL)
+		return -1;
+	/* fgets ends what it stored with the last NUL byte in the buffer. */
+	while (end > 0 && f->line[end] != '\0')
+		end--;
+	*nul |= strlen(f->line) != end;
+	return (long)end;
+}
+
 static char *
 read_line(char *str, int num, void *stream)
 {
 	struct ini_spec *f = stream;
 	const char *start;
 	size_t n;
-	int whole;
+	long got;
+	int whole, nul = 0;
 
-	if (fgets(f->line, sizeof f->line, f->fp) == NULL)
+	if ((got = read_chunk(f, &nul)) < 0)
 		return NULL;
 	f->lineno++;
-	n = strlen(f->line);
+	n = (size_t)got;
 	whole = n > 0 && f->line[n - 1] == '\n';
 	/* inih's fgets takes num-1 bytes, newline included: refuse what it would cut. */
-	if (n - (size_t)whole > (size_t)num - 2 || (!whole && n == sizeof f->line - 1)) {
-		ini_err(f, NULL, NULL, "line longer than %d bytes: continue a long text on the next "
-		    "lines, each starting with a blank", num - 2);
-		while (!whole && fgets(f->line, sizeof f->line, f->fp) != NULL)
-			whole = f->line[strlen(f->line) - 1] == '\n';
+	if (nul || n - (size_t)whole > (size_t)num - 2 || (!whole && n == sizeof f->line - 1)) {
+		if (nul)
+			ini_err(f, NULL, NULL, "the line holds a NUL byte: this is not a text file");
+		else
+			ini_err(f, NULL, NULL, "line longer than %d bytes: continue a long text on the "
+			    "next lines, each starting with a blank", num - 2);
+		while (!whole && (got = read_chunk(f, &nul)) >= 0)
+			whole = got > 0 && f->line[got - 1] == '\n';
 		f->cont = 0;
 		str[0] = '\n';
 		str[1] = '\0';

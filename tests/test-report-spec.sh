@@ -121,6 +121,10 @@ case="a syntax error in INI names the file and the line"
 printf '[block "Cover"]\nblock_type = stock\nstock_type = cover_page\nthis is no key\n' >"$T/syntax.ini"
 refused "$T/syntax.ini" 'syntax.ini:4: not a valid line' 'this is no key'
 
+case="a NUL byte in an INI spec names the line (it once read before the line's buffer)"
+printf '[theme "T"]\nfooter_text = a\000b\n' >"$T/nul.ini"
+refused "$T/nul.ini" 'nul.ini:2: the line holds a NUL byte'
+
 case="an unknown key in INI names the file, line, section and key"
 printf '[block "Cover"]\nblock_type = stock\nstock_typ = cover_page\n' >"$T/key.ini"
 refused "$T/key.ini" 'key.ini:3: [block "Cover"] stock_typ: unknown key for a block'
