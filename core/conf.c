@@ -377,27 +377,22 @@ struct ini_file {
 	struct import_opts *dir_policy;	/* non-NULL: a .dojobridge.conf */
 };
 
-/*
- * fgets into f->line, and how many bytes it stored: strlen would stop at a
- * NUL byte inside the line (and read before the buffer for one at its
- * start).  Sets *nul when the bytes hold a NUL.  -1 at the end of the file.
- */
-static long
-read_chunk(struct ini_file *f, int *nul)
+long
+conf_read_line(FILE *fp, char *buf, size_t size, int *nul)
 {
-	size_t end = sizeof f->line - 1;
-	int c = getc(f->fp);
+	size_t end = size - 1;
+	int c = getc(fp);
 
-	/* At the end, the last line stays in f->line: a syntax error quotes it. */
-	if (c == EOF || ungetc(c, f->fp) == EOF)
+	/* At the end, the last line stays in buf: a syntax error quotes it. */
+	if (c == EOF || ungetc(c, fp) == EOF)
 		return -1;
-	memset(f->line, 1, sizeof f->line);
-	if (fgets(f->line, sizeof f->line, f->fp) == NULL)
+	memset(buf, 1, size);
+	if (fgets(buf, (int)size, fp) == NULL)
 		return -1;
 	/* fgets ends what it stored with the last NUL byte in the buffer. */
-	while (end > 0 && f->line[end] != '\0')
+	while (end > 0 && buf[end] != '\0')
 		end--;
-	*nul |= strlen(f->line) != end;
+	*nul |= strlen(buf) != end;
 	return (long)end;
 }
 
@@ -406,7 +401,7 @@ read_ini_line(char *str, int num, void *stream)
 {
 	struct ini_file *f = stream;
 	int nul = 0, whole;
-	long got = read_chunk(f, &nul);
+	long got = conf_read_line(f->fp, f->line, sizeof f->line, &nul);
 	size_t n;
 
 	if (got < 0)
@@ -429,7 +424,7 @@ read_ini_line(char *str, int num, void *stream)
 			    num - 2);
 		f->errors++;
 		/* Skip the rest of the line; hand inih an empty one. */
-		while (!whole && (got = read_chunk(f, &nul)) >= 0)
+		while (!whole && (got = conf_read_line(f->fp, f->line, sizeof f->line, &nul)) >= 0)
 			whole = got > 0 && f->line[got - 1] == '\n';
 		str[0] = '\n';
 		str[1] = '\0';

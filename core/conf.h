@@ -23,6 +23,7 @@
 #define DOJOBRIDGE_CONF_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* The keys that shape one upload, in [import], [drop], .dojobridge.conf and sidecars. */
 enum import_key {
@@ -205,6 +206,13 @@ int conf_read_sidecar(int fd, struct import_opts *o, char *err, size_t errlen);
  * logging why.
  */
 char *conf_read_token(const struct conf_dojo *d);
+
+/*
+ * fgets for INI readers: the number of bytes stored in buf (strlen stops at
+ * a NUL byte, and reads before buf for one at its start), *nul set when they
+ * hold one; -1 at the end of the file, buf then keeping the last line.
+ */
+long conf_read_line(FILE *fp, char *buf, size_t size, int *nul);
 
 /* "30s", "5m", "250ms", "2h", "1d" or bare seconds into milliseconds. */
 int conf_parse_duration(const char *s, long *ms);

@@ -4,6 +4,7 @@
  * once, each with the file and the line (or JSON path) it is about.
  */
 #include "reportspec.h"
+#include "conf.h"
 #include "log.h"
 #include "strbuf.h"
 #include "xmem.h"
@@ -330,29 +331,6 @@ ini_section(struct ini_spec *f, const char *start)
 	}
 }
 
-/*
- * fgets into f->line, and how many bytes it stored (strlen would stop at a
- * NUL byte); sets *nul when they hold one.  -1 at the end of the file.
- */
-static long
-read_chunk(struct ini_spec *f, int *nul)
-{
-	size_t end = sizeof f->line - 1;
-	int c = getc(f->fp);
-
-	/* At the end, the last line stays in f->line: a syntax error quotes it. */
-	if (c == EOF || ungetc(c, f->fp) == EOF)
-		return -1;
-	memset(f->line, 1, sizeof f->line);
-	if (fgets(f->line, sizeof f->line, f->fp) == NULL)
-		return -1;
-	/* fgets ends what it stored with the last NUL byte in the buffer. */
-	while (end > 0 && f->line[end] != '\0')
-		end--;
-	*nul |= strlen(f->line) != end;
-	return (long)end;
-}
-
 static char *
 read_line(char *str, int num, void *stream)
 {
@@ -362,7 +340,7 @@ read_line(char *str, int num, void *stream)
 	long got;
 	int whole, nul = 0;
 
-	if ((got = read_chunk(f, &nul)) < 0)
+	if ((got = conf_read_line(f->fp, f->line, sizeof f->line, &nul)) < 0)
 		return NULL;
 	f->lineno++;
 	n = (size_t)got;
@@ -374,7 +352,7 @@ read_line(char *str, int num, void *stream)
 		else
 			ini_err(f, NULL, NULL, "line longer than %d bytes: continue a long text on the "
 			    "next lines, each starting with a blank", num - 2);
-		while (!whole && (got = read_chunk(f, &nul)) >= 0)
+		while (!whole && (got = conf_read_line(f->fp, f->line, sizeof f->line, &nul)) >= 0)
 			whole = got > 0 && f->line[got - 1] == '\n';
 		f->cont = 0;
 		str[0] = '\n';
