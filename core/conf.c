@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 enum value_type { VT_TEXT, VT_NAME, VT_BOOL, VT_DATE, VT_INT, VT_CHOICE, VT_TAGS, VT_URI,
-	VT_SCAN_TYPE, VT_TEMPLATE, VT_SCAN_DATE_POLICY };
+	VT_SCAN_TYPE, VT_SCAN_TYPE_LIST, VT_TEMPLATE, VT_SCAN_DATE_POLICY };
 
 static const char *const severities[] = { "Info", "Low", "Medium", "High", "Critical", NULL };
 static const char *const group_bys[] = { "component_name", "component_name+component_version",
@@ -71,6 +71,7 @@ static const struct import_key_def {
 	[IK_TEST_TITLE] = { "test_title", VT_TEMPLATE, NULL },
 	[IK_SCAN_DATE] = { "scan_date", VT_SCAN_DATE_POLICY, NULL },
 	[IK_EMPTY] = { "empty", VT_CHOICE, empty_policies },
+	[IK_PREFER] = { "prefer", VT_SCAN_TYPE_LIST, NULL },
 };
 
 const char *
@@ -304,6 +305,43 @@ conf_import_set(struct import_opts *o, enum import_key k, const char *value,
 		}
 		strbuf_addstr(&norm, value);
 		break;
+	case VT_SCAN_TYPE_LIST: {
+		/* Normalised to "A,B": no DefectDojo scan type has a comma in it. */
+		const char *p = value;
+
+		while (*p != '\0') {
+			const char *end = strchr(p, ','), *last;
+
+			if (end == NULL)
+				end = p + strlen(p);
+			while (p < end && *p == ' ')
+				p++;
+			for (last = end; last > p && last[-1] == ' '; last--)
+				;
+			if (last == p) {
+				snprintf(err, errlen, "an empty name in the list (scan types separated by commas)");
+				goto fail;
+			}
+			size_t len = (size_t)(last - p);
+			char one[128] = "";
+
+			if (len < sizeof one)
+				memcpy(one, p, len);
+			if (len >= sizeof one || !scantypes_known(one)) {
+				snprintf(err, errlen, "\"%.*s\" is not a DefectDojo %s scan type (exact "
+				    "spelling and case; see dojobridge plugins)", (int)(len > 80 ? 80 : len), p,
+				    scantypes_dojo_version);
+				goto fail;
+			}
+			strbuf_addf(&norm, "%s%s", norm.len ? "," : "", one);
+			p = *end == ',' ? end + 1 : end;
+		}
+		if (norm.len == 0) {
+			snprintf(err, errlen, "must name at least one scan type");
+			goto fail;
+		}
+		break;
+	}
 	case VT_TEMPLATE:
 		if (*value == '\0') {
 			snprintf(err, errlen, "must not be empty (use auto for the default)");

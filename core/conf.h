@@ -61,6 +61,7 @@ enum import_key {
 	IK_TEST_TITLE,		/* "auto" or a template with {target} {tool} {scan_type} ... */
 	IK_SCAN_DATE,		/* auto | report | mtime | none | YYYY-MM-DD */
 	IK_EMPTY,		/* fail | skip | upload: what to do with a report without content */
+	IK_PREFER,		/* scan types, comma-separated: which reading wins an ambiguous format */
 	IK_COUNT
 };
 

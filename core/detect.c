@@ -11,6 +11,7 @@
 #include "scantypes.h"
 #include "xmem.h"
 #include "xmlscan.h"
+#include "zipscan.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -137,6 +138,16 @@ host_read(struct dojobridge_call *call, void *buf, size_t n, uint64_t off)
 	return got < 0 ? -1 : (long)got;
 }
 
+static long
+host_zip_read(struct dojobridge_call *call, const char *member, void *buf, size_t n)
+{
+	char err[256];
+
+	if (member == NULL || buf == NULL)
+		return -1;
+	return zipscan_read(call->fd, member, buf, n, err, sizeof err);
+}
+
 static const struct dojobridge_host host_table = {
 	.abi_major = DOJOBRIDGE_ABI_MAJOR,
 	.abi_minor = DOJOBRIDGE_ABI_MINOR,
@@ -147,6 +158,7 @@ static const struct dojobridge_host host_table = {
 	.json_find = host_json_find,
 	.date = host_date,
 	.read = host_read,
+	.zip_read = host_zip_read,
 };
 
 /* Plugins run with our privileges: refuse any that someone else could have written. */
@@ -364,17 +376,73 @@ by_score(const void *a, const void *b)
 
 	if (x->score != y->score)
 		return y->score - x->score;
+	if (x->alternative != y->alternative)
+		return x->alternative - y->alternative;
 	return strcmp(x->plugin, y->plugin);
+}
+
+static void
+add_candidate(struct detect_result *r, const char *scan_type, const char *plugin, int score,
+    const char *upload_ext, int alternative, int mainstream)
+{
+	struct detect_candidate *c = &r->cands[r->ncands++];
+
+	c->scan_type = scan_type;
+	c->plugin = plugin;
+	c->score = score;
+	c->upload_ext = upload_ext;
+	c->alternative = alternative;
+	c->mainstream = mainstream;
+}
+
+/*
+ * Settle the top-scoring group cands[0..top): prefer's first name among
+ * them wins; else one scan type alone wins; else a verdict that says it is
+ * the mainstream reading of its own alternatives wins; else ambiguous.
+ * Returns the winning candidate, or NULL (ambiguous).
+ */
+static const struct detect_candidate *
+settle(const struct detect_result *r, size_t top, const char *prefer)
+{
+	const struct detect_candidate *primary = NULL;
+	size_t distinct = 0, primaries = 0;
+
+	for (const char *p = prefer; p != NULL && *p != '\0'; ) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		for (size_t i = 0; i < top; i++)
+			if (strlen(r->cands[i].scan_type) == n && memcmp(r->cands[i].scan_type, p, n) == 0)
+				return &r->cands[i];
+		p = end ? end + 1 : NULL;
+	}
+	for (size_t i = 0; i < top; i++) {
+		size_t j;
+
+		for (j = 0; j < i && strcmp(r->cands[j].scan_type, r->cands[i].scan_type) != 0; j++)
+			;
+		distinct += j == i;
+		if (!r->cands[i].alternative) {
+			primaries++;
+			primary = &r->cands[i];
+		}
+	}
+	if (distinct == 1)
+		return &r->cands[0];
+	if (primaries == 1 && primary->mainstream)
+		return primary;
+	return NULL;
 }
 
 int
 detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_type,
-    struct detect_result *r)
+    const char *prefer, struct detect_result *r)
 {
 	struct facts f;
 	struct dojobridge_call call = { r, fd, NULL, name, 0, "" };
 	const struct loaded *winner = NULL;
 	const struct dojobridge_scan_type *st = NULL;
+	size_t max = 1;
 	char err[256];
 
 	memset(r, 0, sizeof *r);
@@ -385,11 +453,16 @@ detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_
 		return -1;
 	}
 	r->kind = f.pub.kind;
-	r->cands = xcalloc(d->n ? d->n : 1, sizeof *r->cands);
+	for (size_t i = 0; i < d->n; i++)
+		for (const struct dojobridge_scan_type *t = d->v[i].p.scan_types; t->name; t++)
+			max++;
+	r->cands = xcalloc(max, sizeof *r->cands);
 	for (size_t i = 0; i < d->n; i++) {
-		struct dojobridge_verdict v = { 0, NULL, NULL };
+		struct dojobridge_verdict v;
 		const struct loaded *l = &d->v[i];
+		size_t first = r->ncands;
 
+		memset(&v, 0, sizeof v);
 		call.plugin = l->p.name;
 		if (l->p.probe(&host_table, &call, &f.pub, &v) < 0 || v.score <= 0)
 			continue;
@@ -399,11 +472,18 @@ detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_
 		}
 		if (v.score > 100)
 			v.score = 100;
-		r->cands[r->ncands].scan_type = v.scan_type;
-		r->cands[r->ncands].plugin = l->p.name;
-		r->cands[r->ncands].score = v.score;
-		r->cands[r->ncands].upload_ext = v.upload_ext;
-		r->ncands++;
+		add_candidate(r, v.scan_type, l->p.name, v.score, v.upload_ext, 0, v.mainstream);
+		for (size_t a = 0; v.alternatives != NULL && v.alternatives[a] != NULL; a++) {
+			const struct dojobridge_scan_type *alt = declared(&l->p, v.alternatives[a]);
+			size_t k;
+
+			for (k = first; k < r->ncands && alt && strcmp(r->cands[k].scan_type, alt->name); k++)
+				;
+			if (alt == NULL)
+				log_warnx("plugin %s: probe named an undeclared alternative; ignored", l->p.name);
+			else if (k == r->ncands && r->ncands < max)
+				add_candidate(r, alt->name, l->p.name, v.score, NULL, 1, 0);
+		}
 	}
 	qsort(r->cands, r->ncands, sizeof *r->cands, by_score);
 
@@ -430,28 +510,34 @@ detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_
 		snprintf(r->error, sizeof r->error, "no plugin recognises this file (%zu plugins asked); "
 		    "set scan_type for its folder or in a sidecar %s.dojo.json", d->n, "<report>");
 	} else {
-		size_t tied = 1;
+		size_t top = 1;
+		const struct detect_candidate *won;
 
-		for (size_t i = 1; i < r->ncands && r->cands[i].score == r->cands[0].score; i++)
-			if (strcmp(r->cands[i].scan_type, r->cands[0].scan_type) != 0)
-				tied++;
+		while (top < r->ncands && r->cands[top].score == r->cands[0].score)
+			top++;
 		r->score = r->cands[0].score;
-		if (tied > 1) {
+		if ((won = settle(r, top, prefer)) == NULL) {
 			struct strbuf sb = STRBUF_INIT;
 
 			r->status = DETECT_AMBIGUOUS;
-			for (size_t i = 0; i < r->ncands && r->cands[i].score == r->score; i++)
-				strbuf_addf(&sb, "%s\"%s\" (%s)", i ? ", " : "", r->cands[i].scan_type,
-				    r->cands[i].plugin);
-			snprintf(r->error, sizeof r->error, "ambiguous: %s score %d alike; set scan_type "
-			    "for its folder or in a sidecar to choose", sb.buf, r->score);
+			for (size_t i = 0; i < top; i++) {
+				size_t j;
+
+				for (j = 0; j < i && strcmp(r->cands[j].scan_type, r->cands[i].scan_type); j++)
+					;
+				if (j == i)
+					strbuf_addf(&sb, "%s\"%s\"", sb.len ? ", " : "", r->cands[i].scan_type);
+			}
+			snprintf(r->error, sizeof r->error, "ambiguous: DefectDojo reads this format as "
+			    "any of %s; set prefer = (one of them) or scan_type for its folder, or "
+			    "scan_type in a sidecar", sb.buf);
 			strbuf_release(&sb);
 		} else {
 			r->status = DETECT_DETECTED;
 			for (size_t i = 0; i < d->n; i++)
-				if (strcmp(d->v[i].p.name, r->cands[0].plugin) == 0)
+				if (strcmp(d->v[i].p.name, won->plugin) == 0)
 					winner = &d->v[i];
-			r->scan_type = r->cands[0].scan_type;
+			r->scan_type = won->scan_type;
 			st = declared(&winner->p, r->scan_type);
 		}
 	}
@@ -480,6 +566,11 @@ detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_
 				else
 					snprintf(r->error, sizeof r->error, "plugin %s could not read this %s report",
 					    winner->p.name, r->scan_type);
+			} else if (forced_scan_type == NULL && r->findings != NULL &&
+			    strcmp(r->findings, "0") == 0) {
+				r->status = DETECT_EMPTY;
+				snprintf(r->error, sizeof r->error, "the %s report lists no findings; "
+				    "uploading it would close every open finding of its test", r->scan_type);
 			}
 		}
 	}

@@ -8,7 +8,10 @@
  *   DefectDojo's, the name is unique, and (when running as root) the file
  *   and its directory are root-owned and not writable by group or others.
  * - The highest score wins; equal top scores for different scan types make
- *   the result "ambiguous", never settled by load order.
+ *   the result "ambiguous", never settled by load order: only the user's
+ *   prefer list, or a plugin's mainstream default among its own
+ *   alternatives, settles them.
+ * - A verdict of "0 findings" from extract makes the result "empty".
  * - A result's strings are copies owned by the result.
  */
 #ifndef DOJOBRIDGE_DETECT_H
@@ -30,6 +33,8 @@ struct detect_candidate {
 	const char *plugin;
 	int score;
 	const char *upload_ext;		/* the verdict's own extension, or NULL */
+	int alternative;		/* named in a verdict's alternatives, not its scan_type */
+	int mainstream;			/* the verdict's scan_type is its documented default */
 };
 
 struct detect_result {
@@ -65,11 +70,12 @@ const char *detect_plugin_file(const struct detect *d, size_t i);
 /*
  * Detect the report open on fd (name: its basename as dropped).  With
  * forced_scan_type, that type is taken (status detected) and only a plugin
- * declaring it extracts metadata.  Always fills r; returns 0, or -1 when
- * the file could not be read (status error).
+ * declaring it extracts metadata.  prefer (NULL, or scan types separated by
+ * commas, in order) settles a format several scan types read alike.  Always
+ * fills r; returns 0, or -1 when the file could not be read (status error).
  */
 int detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_type,
-    struct detect_result *r);
+    const char *prefer, struct detect_result *r);
 void detect_result_release(struct detect_result *r);
 
 const char *detect_status_name(enum detect_status s);

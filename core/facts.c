@@ -16,6 +16,7 @@
 #include "facts.h"
 #include "jsonscan.h"
 #include "xmlscan.h"
+#include "zipscan.h"
 
 /* String storage: strings are never moved once handed out. */
 struct facts_chunk {
@@ -483,6 +484,14 @@ read_csv(struct facts *f, const unsigned char *p, size_t len)
 }
 
 static void
+zip_member(void *arg, const char *name)
+{
+	struct facts *f = arg;
+
+	list_add(f, &f->members, name, strlen(name));
+}
+
+static void
 classify(struct facts *f, int fd, const char *name)
 {
 	const unsigned char *p = f->head;
@@ -495,7 +504,11 @@ classify(struct facts *f, int fd, const char *name)
 		return;
 	}
 	if (len >= 4 && memcmp(p, "PK\3\4", 4) == 0) {
+		char err[256];
+
 		f->pub.kind = DOJOBRIDGE_KIND_ZIP;
+		/* A damaged archive is still a zip; its list stays empty. */
+		(void)zipscan_members(fd, zip_member, f, err, sizeof err);
 		return;
 	}
 	if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
@@ -574,6 +587,7 @@ facts_read(struct facts *f, int fd, const char *name, char *err, size_t errlen)
 	f->elem_keys.max = FACTS_MAX_KEYS;
 	f->scalars.max = 2 * FACTS_MAX_KEYS;
 	f->header.max = FACTS_MAX_KEYS;
+	f->members.max = ZIPSCAN_MAX_MEMBERS;
 
 	if (fstat(fd, &st) == -1) {
 		set_err(err, errlen, "fstat");
@@ -622,6 +636,7 @@ facts_read(struct facts *f, int fd, const char *name, char *err, size_t errlen)
 	f->pub.json_elem_keys = list_pub(&f->elem_keys);
 	f->pub.json_scalars = list_pub(&f->scalars);
 	f->pub.csv_header = list_pub(&f->header);
+	f->pub.zip_members = list_pub(&f->members);
 	return 0;
 
 oom:
@@ -647,6 +662,7 @@ facts_release(struct facts *f)
 	free(f->elem_keys.v);
 	free(f->scalars.v);
 	free(f->header.v);
+	free(f->members.v);
 	free(f->head);
 	free(f->tail);
 	memset(f, 0, sizeof(*f));

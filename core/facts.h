@@ -56,7 +56,7 @@ struct facts {
 	unsigned char *head;
 	unsigned char *tail;		/* NULL when pub.tail is the head */
 	struct facts_chunk *chunks;	/* storage of every string */
-	struct facts_list attrs, children, keys, elem_keys, scalars, header;
+	struct facts_list attrs, children, keys, elem_keys, scalars, header, members;
 	int oom;
 };
 

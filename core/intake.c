@@ -182,20 +182,24 @@ intake_prepare(const struct conf *c, const struct conf_drop *dr, struct detect *
 		    "(%lld bytes, DefectDojo's default limit is 100 MB)", (long long)st->st_size,
 		    c->dojo.max_file_size);
 
-	detect_file(d, fd, name, p->opts.v[IK_SCAN_TYPE], &p->det);
+	detect_file(d, fd, name, p->opts.v[IK_SCAN_TYPE], p->opts.v[IK_PREFER], &p->det);
 	p->have_det = 1;
-	if (p->det.kind == DOJOBRIDGE_KIND_EMPTY && p->det.status != DETECT_ERROR) {
+	if (p->det.status == DETECT_EMPTY ||
+	    (p->det.kind == DOJOBRIDGE_KIND_EMPTY && p->det.status != DETECT_ERROR)) {
 		const char *policy = p->opts.v[IK_EMPTY] ? p->opts.v[IK_EMPTY] : "fail";
 
 		if (strcmp(policy, "skip") == 0) {
 			p->skip_empty = 1;
 			return intake_fail(p, "detect", NULL, "the report is empty; skipped (empty = skip)");
 		}
-		if (strcmp(policy, "upload") != 0 || p->opts.v[IK_SCAN_TYPE] == NULL)
+		if (strcmp(policy, "upload") != 0 || p->det.scan_type == NULL)
 			return intake_fail(p, "detect", "if an empty report really means \"no findings\" here, "
-			    "set empty = upload and scan_type for this folder", "the report is empty (no bytes, "
-			    "[], {} or null): uploading it would close every open finding of its test%s",
+			    "set empty = upload for this folder (and scan_type, for a file with no content)",
+			    "%s%s", p->det.status == DETECT_EMPTY ? p->det.error : "the report is empty (no "
+			    "bytes, [], {} or null): uploading it would close every open finding of its test",
 			    strcmp(policy, "upload") == 0 ? "; empty = upload needs scan_type set too" : "");
+		/* empty = upload: the user says an empty report means "no findings" here. */
+		p->det.status = DETECT_DETECTED;
 	}
 	switch (p->det.status) {
 	case DETECT_DETECTED:

@@ -213,7 +213,7 @@ cmd_detect(const struct globals *g, int argc, char **argv)
 			    "a symbolic link, which dojobridge never follows" : strerror(errno)) :
 			    "not a regular file");
 		} else {
-			detect_file(d, fd, base, NULL, &r);
+			detect_file(d, fd, base, NULL, NULL, &r);
 		}
 		if (fd >= 0)
 			close(fd);

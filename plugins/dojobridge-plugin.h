@@ -102,13 +102,30 @@ struct dojobridge_facts {
 	/* CSV (kind == CSV): the first line split, BOM and quotes removed. */
 	const char *const *csv_header;
 	char csv_delim;
+
+	/* ZIP (kind == ZIP, XLSX included): the names of its first ≤ 256 members,
+	 * in archive order, as stored (valid UTF-8 not guaranteed). */
+	const char *const *zip_members;
 };
 
-/* The probe's answer.  score 0 means "not mine". */
+/*
+ * The probe's answer.  score 0 means "not mine".  The host zero-fills it
+ * before the call.
+ *
+ * Some formats are read byte for byte by several of DefectDojo's parsers
+ * (Acunetix 360's JSON is also Invicti's and Netsparker's).  For those, name
+ * the others in `alternatives`: the user's `prefer` setting then chooses
+ * among scan_type and them.  Without a preference the file is reported
+ * ambiguous, naming every candidate, unless `mainstream` is 1, which says
+ * scan_type is the reading nearly everyone means (document why in the
+ * plugin).
+ */
 struct dojobridge_verdict {
 	int score;			/* 0..100: 100 only for an unmistakable signature */
 	const char *scan_type;		/* one of the plugin's declared scan types */
 	const char *upload_ext;		/* NULL: the scan type's default (see below) */
+	const char *const *alternatives;	/* NULL, or static NULL-terminated declared types */
+	int mainstream;			/* 1: scan_type is the default among the alternatives */
 };
 
 /* What extract may tell the host about the report. */
@@ -118,7 +135,9 @@ enum dojobridge_key {
 	DOJOBRIDGE_TOOL,		/* tool name as the report gives it, e.g. "Semgrep", "CodeQL" */
 	DOJOBRIDGE_TOOL_VERSION,
 	DOJOBRIDGE_TEST_TITLE,		/* a suggested test title; the host may override it */
-	DOJOBRIDGE_FINDINGS		/* a count, as decimal text, when the plugin knows it cheaply */
+	DOJOBRIDGE_FINDINGS		/* a count, as decimal text, when the plugin knows it cheaply;
+					 * "0" makes the report "empty": not uploaded unless the
+					 * user's empty policy says so */
 };
 
 /* Options for date(): how to read an ambiguous or numeric text. */
@@ -187,6 +206,14 @@ struct dojobridge_host {
 
 	/* Read up to n bytes at offset off of the report; returns bytes read or -1. */
 	long (*read)(struct dojobridge_call *call, void *buf, size_t n, uint64_t off);
+
+	/*
+	 * For a ZIP report (XLSX included): the first up to n bytes (n at most
+	 * 4 MiB) of member `member` (its exact name, as in facts->zip_members),
+	 * uncompressed.  Returns bytes read, or -1 (no such member, not a zip,
+	 * a damaged or encrypted member).
+	 */
+	long (*zip_read)(struct dojobridge_call *call, const char *member, void *buf, size_t n);
 };
 
 /* One scan type a plugin may answer with. */

@@ -164,14 +164,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct detect_result r;
 	int fd = fuzz_memfd(data, size);
 
-	detect_file(plugins, fd, name, NULL, &r);
+	detect_file(plugins, fd, name, NULL, NULL, &r);
 	check_result(&r);
 	use_result(&r, name);
 	if (r.status == DETECT_AMBIGUOUS) {
 		for (size_t i = 0; i < r.ncands && r.cands[i].score == r.cands[0].score; i++) {
 			struct detect_result forced;
 
-			detect_file(plugins, fd, name, r.cands[i].scan_type, &forced);
+			detect_file(plugins, fd, name, r.cands[i].scan_type, NULL, &forced);
 			check_result(&forced);
 			FUZZ_CHECK(forced.status == DETECT_DETECTED || forced.status == DETECT_ERROR);
 			use_result(&forced, name);
