@@ -6,10 +6,11 @@
 . tests/lib.sh
 
 corpus=${DOJOBRIDGE_CORPUS:-$top/../shared/corpus}
+plugdir=${DOJOBRIDGE_PLUGIN_DIR:-$top/plugins}
 [ -f "$corpus/labels.tsv" ] || { echo "no corpus at $corpus"; exit 77; }
 
-$DOJOBRIDGE plugins --json >"$T/plugins.json" || fail "plugins --json"
-"$PYTHON" - "$corpus" "$T" "$top/dojobridge" "$top/plugins" <<'PY'
+"$top/dojobridge" --plugin-dir "$plugdir" plugins --json >"$T/plugins.json" || fail "plugins --json"
+"$PYTHON" - "$corpus" "$T" "$top/dojobridge" "$plugdir" <<'PY'
 import json, subprocess, sys
 corpus, T, binary, plugdir = sys.argv[1:5]
 declared = set()
