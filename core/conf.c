@@ -7,6 +7,7 @@
 #include "jsonnum.h"
 #include "datefmt.h"
 #include "log.h"
+#include "sandbox.h"
 #include "scantypes.h"
 #include "strbuf.h"
 #include "xmem.h"
@@ -728,6 +729,37 @@ media_key(struct ini_file *f, struct conf_media *m, const char *key, const char 
 }
 
 static int
+detect_key(struct ini_file *f, struct conf_detect *d, const char *key, const char *value)
+{
+	const char *section = "detect";
+	long long n;
+	int b;
+
+	if (strcmp(key, "sandbox") == 0) {
+		if (conf_parse_bool(value, &b) < 0)
+			return ini_error(f, section, key, "must be yes or no (no only while developing a plugin)");
+		d->sandbox = b;
+	} else if (strcmp(key, "workers") == 0) {
+		if (strcmp(value, "auto") == 0)
+			d->workers = 0;
+		else if (conf_parse_size(value, &n) < 0 || n < 1 || n > 64)
+			return ini_error(f, section, key, "must be auto or a number from 1 to 64");
+		else
+			d->workers = (int)n;
+	} else if (strcmp(key, "timeout") == 0) {
+		if (conf_parse_duration(value, &d->timeout_ms) < 0 || d->timeout_ms < 1000 ||
+		    d->timeout_ms > 3600000)
+			return ini_error(f, section, key, "must be a duration from 1s to 1h, such as 10s");
+	} else if (strcmp(key, "memory") == 0) {
+		if (conf_parse_size(value, &d->memory) < 0 || d->memory < 64LL * 1024 * 1024)
+			return ini_error(f, section, key, "must be a size of at least 64M, such as 1G");
+	} else {
+		return ini_error(f, section, key, "unknown key (see dojobridge.conf(5))");
+	}
+	return 1;
+}
+
+static int
 report_key(struct ini_file *f, struct conf_report *r, const char *section, const char *key,
     const char *value)
 {
@@ -872,6 +904,8 @@ on_ini_key(void *user, const char *section, const char *key, const char *value)
 		return watch_key(f, &c->watch, key, value);
 	if (strcmp(section, "media") == 0)
 		return media_key(f, &c->media, key, value);
+	if (strcmp(section, "detect") == 0)
+		return detect_key(f, &c->detect, key, value);
 	if (sscanf(section, "drop \"%255[^\"]\"", name) == 1 &&
 	    strlen(section) == strlen(name) + 7) {
 		char where[PATH_MAX + 32];
@@ -982,6 +1016,9 @@ conf_load(struct conf *c, const char *dir)
 	default_host_id(c->watch.host_id, sizeof c->watch.host_id);
 	c->watch.rescan_interval_ms = 60000;
 	c->media.require_signature = -1;
+	c->detect.sandbox = 1;
+	c->detect.timeout_ms = SANDBOX_DEFAULT_TIMEOUT * 1000L;
+	c->detect.memory = SANDBOX_DEFAULT_MEMORY;
 	c->watch.claim_timeout_ms = 10 * 60000;
 	c->watch.max_age_ms = 7 * 86400000L;
 	c->watch.auth_retry_ms = 5 * 60000;

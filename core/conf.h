@@ -128,6 +128,14 @@ struct conf_media {
 	int require_manifest;		/* media without SHA256SUMS are refused */
 };
 
+/* [detect]: where plugins run. */
+struct conf_detect {
+	int sandbox;			/* 1: in confined worker processes (the default); 0 only for plugin work */
+	int workers;			/* 0: one per CPU */
+	long timeout_ms;		/* one report's probe and extract, whole seconds */
+	long long memory;		/* a worker's address space */
+};
+
 struct conf_drop {
 	char *name;
 	char *path;			/* absolute, no trailing slash */
@@ -171,6 +179,7 @@ struct conf {
 	struct conf_dojo dojo;
 	struct conf_watch watch;
 	struct conf_media media;
+	struct conf_detect detect;
 	struct import_opts import;	/* the [import] section alone */
 	struct conf_drop *drops;
 	size_t ndrops;

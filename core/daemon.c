@@ -382,7 +382,7 @@ prepare_job(struct daemon *dm, struct djob *j)
 		job_free(j);
 	} else if (j->p.stage == NULL) {
 		schedule(dm, j);
-	} else if (strcmp(j->p.stage, "detect") == 0 && still_young(j, &st)) {
+	} else if (strcmp(j->p.stage, "detect") == 0 && !j->p.det.plugin_failed && still_young(j, &st)) {
 		long long wait = ds->dr->settle_ms > 1000 ? ds->dr->settle_ms : 1000;
 		char safe[300];
 
@@ -1276,6 +1276,9 @@ reload(struct daemon *dm)
 	stop_parts(dm);
 	conf_release(&dm->conf);
 	dm->conf = fresh;
+	/* New workers for the new [detect] section; none is busy between files. */
+	if (intake_use_sandbox(dm->det, &dm->conf) < 0)
+		log_errorx("config: keeping the running detection workers");
 	rc = start(dm);
 	for (size_t i = 0; i < dm->ndrops; i++)
 		for (size_t k = 0; k < nsaved; k++)
@@ -1507,6 +1510,10 @@ daemon_run(const char *confdir, struct detect *d, int verbosity)
 
 	if (intake_load_conf(&dm.conf, confdir) < 0)
 		return 2;
+	if (intake_use_sandbox(d, &dm.conf) < 0) {
+		conf_release(&dm.conf);
+		return 2;
+	}
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);

@@ -8,6 +8,7 @@
 #include "facts.h"
 #include "jsonscan.h"
 #include "log.h"
+#include "sandbox.h"
 #include "scantypes.h"
 #include "xmem.h"
 #include "xmlscan.h"
@@ -35,7 +36,20 @@ struct loaded {
 struct detect {
 	struct loaded *v;
 	size_t n;
+	char *path;			/* where the plugins came from, for the workers */
+	struct sandbox *sandbox;	/* NULL: plugins run in this process */
+	char *progress;			/* shared with the parent when this is a worker */
+	size_t progress_len;
 };
+
+/* Tell a watching parent which code is about to run on the report. */
+static void
+progress(const struct detect *d, const char *phase, const char *plugin)
+{
+	if (d->progress != NULL)
+		snprintf(d->progress, d->progress_len, "%s%s%s", phase, plugin ? " " : "",
+		    plugin ? plugin : "");
+}
 
 /* What the host functions need to know about the call in progress. */
 struct dojobridge_call {
@@ -303,6 +317,7 @@ detect_load(const char *path, int *refused)
 	char *copy = xstrdup(path), *save = NULL;
 
 	*refused = 0;
+	d->path = xstrdup(path);
 	xmlscan_init();
 	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
 		if (*dir)
@@ -318,7 +333,9 @@ detect_free(struct detect *d)
 		return;
 	for (size_t i = 0; i < d->n; i++)
 		free(d->v[i].file);
+	sandbox_free(d->sandbox);
 	free(d->v);
+	free(d->path);
 	free(d);
 }
 
@@ -434,8 +451,57 @@ settle(const struct detect_result *r, size_t top, const char *prefer)
 	return NULL;
 }
 
+static int detect_here(struct detect *d, int fd, const char *name, const char *forced_scan_type,
+    const char *prefer, struct detect_result *r);
+
+int
+detect_use_sandbox(struct detect *d, const struct sandbox_opts *o, char *err, size_t errlen)
+{
+	struct sandbox *fresh = NULL;
+
+	/* A failure keeps what was there: never fall back to running plugins here. */
+	if (o != NULL && (fresh = sandbox_new(d->path, o, err, errlen)) == NULL)
+		return -1;
+	sandbox_free(d->sandbox);
+	d->sandbox = fresh;
+	return 0;
+}
+
+void
+detect_set_progress(struct detect *d, char *page, size_t len)
+{
+	d->progress = page;
+	d->progress_len = len;
+}
+
+void
+detect_files(struct detect *d, struct sandbox_job *jobs, size_t n)
+{
+	if (d->sandbox != NULL) {
+		sandbox_run(d->sandbox, d, jobs, n);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		detect_file(d, jobs[i].fd, jobs[i].name, jobs[i].forced_scan_type, jobs[i].prefer,
+		    jobs[i].r);
+}
+
 int
 detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_type,
+    const char *prefer, struct detect_result *r)
+{
+	if (d->sandbox != NULL) {
+		struct sandbox_job job = { fd, name, forced_scan_type, prefer, r };
+
+		sandbox_run(d->sandbox, d, &job, 1);
+		return r->status == DETECT_ERROR ? -1 : 0;
+	}
+	return detect_here(d, fd, name, forced_scan_type, prefer, r);
+}
+
+/* Detection in this process: what a worker does, or everything with the sandbox off. */
+static int
+detect_here(struct detect *d, int fd, const char *name, const char *forced_scan_type,
     const char *prefer, struct detect_result *r)
 {
 	struct facts f;
@@ -447,6 +513,7 @@ detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_
 
 	memset(r, 0, sizeof *r);
 	r->parser_reads_dates = -1;
+	progress(d, "facts", NULL);
 	if (facts_read(&f, fd, name, err, sizeof err) < 0) {
 		r->status = DETECT_ERROR;
 		snprintf(r->error, sizeof r->error, "cannot read the report: %s", err);
@@ -464,6 +531,7 @@ detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_
 
 		memset(&v, 0, sizeof v);
 		call.plugin = l->p.name;
+		progress(d, "probe", l->p.name);
 		if (l->p.probe(&host_table, &call, &f.pub, &v) < 0 || v.score <= 0)
 			continue;
 		if (v.scan_type == NULL || declared(&l->p, v.scan_type) == NULL) {
@@ -507,8 +575,8 @@ detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_
 		    "uploading it would close every open finding of its test");
 	} else if (r->ncands == 0) {
 		r->status = DETECT_UNKNOWN;
-		snprintf(r->error, sizeof r->error, "no plugin recognises this file (%zu plugins asked); "
-		    "set scan_type for its folder or in a sidecar %s.dojo.json", d->n, "<report>");
+		snprintf(r->error, sizeof r->error, "no plugin recognises this file; set scan_type "
+		    "for its folder or in a sidecar <report>.dojo.json");
 	} else {
 		size_t top = 1;
 		const struct detect_candidate *won;
@@ -559,6 +627,7 @@ detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_
 		/* A forced scan type on a file its plugin does not recognise: send it, read nothing from it. */
 		if (winner->p.extract != NULL && mine != NULL) {
 			call.extracting = 1;
+			progress(d, "extract", winner->p.name);
 			if (winner->p.extract(&host_table, &call, &f.pub, r->scan_type) < 0) {
 				r->status = DETECT_ERROR;
 				if (call.last_warning[0] != '\0')

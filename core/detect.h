@@ -22,6 +22,7 @@
 
 #include "dojobridge-plugin.h"
 #include "route.h"
+#include "sandbox.h"
 #include "strbuf.h"
 
 struct detect;
@@ -48,6 +49,7 @@ struct detect_result {
 	const char *upload_ext;		/* what the scan type's parser needs, or NULL */
 	int parser_reads_dates;		/* 1, 0, -1 unknown */
 	enum dojobridge_kind kind;
+	int plugin_failed;		/* a plugin crashed or ran out of time on it: final, not "unfinished" */
 	char error[512];
 };
 
@@ -77,6 +79,19 @@ const char *detect_plugin_file(const struct detect *d, size_t i);
 int detect_file(struct detect *d, int fd, const char *name, const char *forced_scan_type,
     const char *prefer, struct detect_result *r);
 void detect_result_release(struct detect_result *r);
+
+/*
+ * From now on run detection in sandboxed worker processes (sandbox.h)
+ * instead of in this one; o NULL runs it here again.  Returns 0, or -1 with
+ * err filled and the previous arrangement kept.
+ */
+int detect_use_sandbox(struct detect *d, const struct sandbox_opts *o, char *err, size_t errlen);
+
+/* Detect several reports, in parallel when sandboxed; each job's result is filled. */
+void detect_files(struct detect *d, struct sandbox_job *jobs, size_t n);
+
+/* In a worker: write which plugin is running into page, for the parent to read after a crash. */
+void detect_set_progress(struct detect *d, char *page, size_t len);
 
 const char *detect_status_name(enum detect_status s);
 

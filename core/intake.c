@@ -224,6 +224,22 @@ intake_prepare(const struct conf *c, const struct conf_drop *dr, struct detect *
 }
 
 
+int
+intake_use_sandbox(struct detect *d, const struct conf *c)
+{
+	struct sandbox_opts o = { c->detect.workers, (int)(c->detect.timeout_ms / 1000),
+		c->detect.memory };
+	char err[512];
+
+	if (!c->detect.sandbox)
+		log_warnx("detect: sandbox = no: plugins run inside dojobridge itself; "
+		    "use this only while developing a plugin");
+	if (detect_use_sandbox(d, c->detect.sandbox ? &o : NULL, err, sizeof err) < 0)
+		return log_errorx("detect: %s", err);
+	return 0;
+}
+
+
 /* ,"product_type":...,"product":...,"engagement":...,"test_title":... (nulls without p). */
 void
 intake_names_json(struct strbuf *sb, const struct prepared *p)

@@ -31,6 +31,12 @@ log_set_verbosity(enum log_level verbosity)
 	log_verbosity = verbosity;
 }
 
+enum log_level
+log_get_verbosity(void)
+{
+	return log_verbosity;
+}
+
 static void
 emit(enum log_level level, const char *fmt, va_list ap, int with_errno, int saved_errno)
 {

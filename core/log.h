@@ -18,6 +18,7 @@ enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBU
 /* Send messages up to `verbosity` to stderr (or syslog with use_syslog). */
 void log_init(const char *progname, int use_syslog, enum log_level verbosity);
 void log_set_verbosity(enum log_level verbosity);
+enum log_level log_get_verbosity(void);
 
 void log_warn(const char *fmt, ...) LOG_PRINTF(1, 2);
 void log_warnx(const char *fmt, ...) LOG_PRINTF(1, 2);

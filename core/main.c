@@ -56,8 +56,10 @@ static const char usage_text[] =
 "                             them); --dry-run checks and plans, contacting nobody\n"
 "  runs [--drop NAME] [--json] [RUN]\n"
 "                             list the recorded --from runs, or show one\n"
-"  detect [--json | --explain] FILE...\n"
-"                             say which DefectDojo scan type each file is, offline\n"
+"  detect [--json | --explain] [--no-sandbox] [--workers N] [--timeout S] FILE...\n"
+"                             say which DefectDojo scan type each file is, offline;\n"
+"                             plugins run in N sandboxed workers (default one per\n"
+"                             CPU), S seconds at most per file (default 10)\n"
 "                             (exit 0 when every file was recognised, 1 otherwise)\n"
 "  plan [--json] PATH...      show the exact request each report under PATH would be\n"
 "                             sent with, offline (PATH inside a drop root)\n"
@@ -176,18 +178,93 @@ explain(const struct detect *d, const struct detect_result *r, const char *file,
 	strbuf_release(&sb);
 }
 
+/* One file of a detect run: opened (or refused) before its batch is detected. */
+struct detect_arg {
+	const char *path, *base;
+	int fd;
+	struct detect_result r;
+};
+
+static void
+detect_open(struct detect_arg *a, const char *path)
+{
+	struct stat st;
+
+	memset(a, 0, sizeof *a);
+	a->path = path;
+	a->base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	a->fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (a->fd < 0 || fstat(a->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		a->r.status = DETECT_ERROR;
+		a->r.parser_reads_dates = -1;
+		snprintf(a->r.error, sizeof a->r.error, "%s", a->fd < 0 ? (errno == ELOOP ?
+		    "a symbolic link, which dojobridge never follows" : strerror(errno)) :
+		    "not a regular file");
+		if (a->fd >= 0)
+			close(a->fd);
+		a->fd = -1;
+	}
+}
+
+static void
+detect_print(const struct detect *d, struct detect_arg *a, int json, int explain_it)
+{
+	struct detect_result *r = &a->r;
+	struct route_report rep;
+	struct strbuf sb = STRBUF_INIT;
+	char *upload = NULL;
+
+	detect_route_report(r, a->base, &rep);
+	if (r->status == DETECT_DETECTED)
+		upload = route_upload_name(&rep);
+	if (json) {
+		detect_result_json(r, a->path, upload, &sb);
+		puts(sb.buf);
+	} else if (explain_it) {
+		explain(d, r, a->path, upload);
+	} else {
+		strbuf_add_escaped(&sb, a->path);
+		if (r->status == DETECT_DETECTED)
+			printf("%s: %s\n", sb.buf, r->scan_type);
+		else {
+			printf("%s: %s: ", sb.buf, detect_status_name(r->status));
+			strbuf_reset(&sb);
+			strbuf_add_escaped(&sb, r->error);
+			printf("%s\n", sb.buf);
+		}
+	}
+	strbuf_release(&sb);
+	free(upload);
+}
+
 static int
 cmd_detect(const struct globals *g, int argc, char **argv)
 {
-	int json = 0, explain_it = 0, bad = 0, refused, i;
+	int json = 0, explain_it = 0, bad = 0, refused, i, sandbox = 1;
+	struct sandbox_opts so = { 0, SANDBOX_DEFAULT_TIMEOUT, SANDBOX_DEFAULT_MEMORY };
+	struct detect_arg *args;
+	struct sandbox_job *jobs;
 	struct detect *d;
+	char err[512];
+	long long num;
+	enum { BATCH = 64 };
 
 	for (i = 0; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
 		else if (strcmp(argv[i], "--explain") == 0)
 			explain_it = 1;
-		else if (strcmp(argv[i], "--") == 0) {
+		else if (strcmp(argv[i], "--no-sandbox") == 0)
+			sandbox = 0;
+		else if (strcmp(argv[i], "--workers") == 0 && i + 1 < argc) {
+			if (conf_parse_size(argv[++i], &num) < 0 || num < 1 || num > 64)
+				return usage_error("detect: --workers %s: give 1 to 64", argv[i]);
+			so.workers = (int)num;
+		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+			if (conf_parse_size(argv[++i], &num) < 0 || num < 1 || num > 3600)
+				return usage_error("detect: --timeout %s: give seconds, 1 to 3600", argv[i]);
+			so.timeout = (int)num;
+		} else if (strcmp(argv[i], "--") == 0) {
 			i++;
 			break;
 		} else
@@ -196,57 +273,38 @@ cmd_detect(const struct globals *g, int argc, char **argv)
 	if (i == argc)
 		return usage_error("detect: %s", "name at least one FILE");
 	d = load_plugins(g, &refused);
-	for (; i < argc; i++) {
-		struct detect_result r;
-		struct route_report rep;
-		struct stat st;
-		char *upload = NULL, *base;
-		int fd;
-
-		base = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
-		fd = open(argv[i], O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-		memset(&r, 0, sizeof r);
-		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-			r.status = DETECT_ERROR;
-			r.parser_reads_dates = -1;
-			snprintf(r.error, sizeof r.error, "%s", fd < 0 ? (errno == ELOOP ?
-			    "a symbolic link, which dojobridge never follows" : strerror(errno)) :
-			    "not a regular file");
-		} else {
-			detect_file(d, fd, base, NULL, NULL, &r);
-		}
-		if (fd >= 0)
-			close(fd);
-		detect_route_report(&r, base, &rep);
-		if (r.status == DETECT_DETECTED)
-			upload = route_upload_name(&rep);
-		if (json) {
-			struct strbuf sb = STRBUF_INIT;
-
-			detect_result_json(&r, argv[i], upload, &sb);
-			puts(sb.buf);
-			strbuf_release(&sb);
-		} else if (explain_it) {
-			explain(d, &r, argv[i], upload);
-		} else {
-			struct strbuf sb = STRBUF_INIT;
-
-			strbuf_add_escaped(&sb, argv[i]);
-			if (r.status == DETECT_DETECTED)
-				printf("%s: %s\n", sb.buf, r.scan_type);
-			else {
-				printf("%s: %s: ", sb.buf, detect_status_name(r.status));
-				strbuf_reset(&sb);
-				strbuf_add_escaped(&sb, r.error);
-				printf("%s\n", sb.buf);
-			}
-			strbuf_release(&sb);
-		}
-		if (r.status != DETECT_DETECTED)
-			bad = 1;
-		free(upload);
-		detect_result_release(&r);
+	if (sandbox && detect_use_sandbox(d, &so, err, sizeof err) < 0) {
+		log_errorx("detect: %s", err);
+		detect_free(d);
+		return 2;
 	}
+	args = xcalloc(BATCH, sizeof *args);
+	jobs = xcalloc(BATCH, sizeof *jobs);
+	/* Batches keep every worker busy without holding thousands of files open. */
+	while (i < argc) {
+		size_t n = 0, nj = 0;
+
+		for (; i < argc && n < BATCH; i++, n++) {
+			detect_open(&args[n], argv[i]);
+			if (args[n].fd >= 0) {
+				jobs[nj] = (struct sandbox_job){ args[n].fd, args[n].base, NULL, NULL,
+					&args[n].r };
+				nj++;
+			}
+		}
+		detect_files(d, jobs, nj);
+		for (size_t k = 0; k < n; k++) {
+			if (args[k].fd >= 0)
+				close(args[k].fd);
+			detect_print(d, &args[k], json, explain_it);
+			if (args[k].r.status != DETECT_DETECTED)
+				bad = 1;
+			detect_result_release(&args[k].r);
+		}
+		fflush(stdout);
+	}
+	free(args);
+	free(jobs);
 	detect_free(d);
 	return bad;
 }
@@ -314,6 +372,11 @@ cmd_plan(const struct globals *g, int argc, char **argv)
 	if (load_conf(g, &c) < 0)
 		return 2;
 	d = load_plugins(g, &refused);
+	if (intake_use_sandbox(d, &c) < 0) {
+		detect_free(d);
+		conf_release(&c);
+		return 2;
+	}
 	rc = plan_run(&c, d, argv + i, argc - i, json);
 	detect_free(d);
 	conf_release(&c);
@@ -366,7 +429,7 @@ cmd_once(const struct globals *g, int argc, char **argv)
 		return ONCE_USAGE;
 	}
 	d = load_plugins(g, &refused);
-	rc = once_run(&c, d, token, &o);
+	rc = intake_use_sandbox(d, &c) < 0 ? ONCE_USAGE : once_run(&c, d, token, &o);
 	if (token != NULL) {
 		explicit_bzero(token, strlen(token));
 		free(token);
@@ -672,6 +735,11 @@ main(int argc, char **argv)
 
 	/* The daemon holds a token: never let it land in a core file. */
 	setrlimit(RLIMIT_CORE, &nocore);
+	/* A detection worker (sandbox.h): no options, no configuration, no token. */
+	if (argc >= 2 && strcmp(argv[1], "detect-worker") == 0) {
+		log_init("dojobridge-worker", 0, LOG_LEVEL_INFO);
+		return sandbox_worker_main(argc - 1, argv + 1);
+	}
 	if ((n = readlink("/proc/self/exe", exe, sizeof exe - 1)) > 0) {
 		exe[n] = '\0';
 		if (strrchr(exe, '/') != NULL)

@@ -109,13 +109,14 @@ stop_watch() {
 	wait "$_p"
 }
 
-# wait_for SECONDS 'shell condition' MESSAGE: poll until the condition holds.
+# wait_for SECONDS 'shell condition' MESSAGE: poll until the condition holds
+# (on failure the end of $WAIT_LOG, when set, is shown).
 wait_for() {
 	_limit=$(($1 * 10))
 	_i=0
 	until eval "$2"; do
 		_i=$((_i + 1))
-		[ $_i -gt $_limit ] && fail "$3 (waited $1 s)"
+		[ $_i -gt $_limit ] && { [ -n "${WAIT_LOG:-}" ] && tail -n 30 "$WAIT_LOG"; fail "$3 (waited $1 s)"; }
 		sleep 0.1
 	done
 }

@@ -30,7 +30,7 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 fi
 
 # The installed binary finds the installed plugins only through --plugin-dir here (DESTDIR).
-"$T/root$p/bin/dojobridge" --plugin-dir "$T/root$plugindir" plugins | grep -q "^10 plugins loaded" ||
+"$T/root$p/bin/dojobridge" --plugin-dir "$T/root$plugindir" plugins | grep -q "^$(ls "$top"/plugins/*.c | wc -l) plugins loaded" ||
 	fail "installed binary and plugins"
 
 # One cc line, the installed header, nothing else.
