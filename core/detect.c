@@ -520,6 +520,19 @@ detect_here(struct detect *d, int fd, const char *name, const char *forced_scan_
 		return -1;
 	}
 	r->kind = f.pub.kind;
+	/* Half a report would reimport as "these findings are gone": never take one. */
+	if (f.cut_short) {
+		r->status = DETECT_ERROR;
+		if (f.pub.kind == DOJOBRIDGE_KIND_XML)
+			snprintf(r->error, sizeof r->error, "the report is cut short: it ends before its "
+			    "root element <%.100s> closes (still being written, or damaged)", f.pub.xml_root);
+		else
+			snprintf(r->error, sizeof r->error, "the report is cut short: it ends before its "
+			    "JSON %s closes (still being written, or damaged)",
+			    f.pub.kind == DOJOBRIDGE_KIND_JSONL ? "lines" : "value");
+		facts_release(&f);
+		return -1;
+	}
 	for (size_t i = 0; i < d->n; i++)
 		for (const struct dojobridge_scan_type *t = d->v[i].p.scan_types; t->name; t++)
 			max++;

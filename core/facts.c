@@ -483,6 +483,89 @@ read_csv(struct facts *f, const unsigned char *p, size_t len)
 	return 0;
 }
 
+/*
+ * Does the JSON text on fd close every object, array and string it opens?
+ * One pass over the whole file, a buffer at a time: linear time, constant
+ * memory, whatever the size.  Only a file that ends at depth 0, outside a
+ * string, is whole.
+ */
+static int
+json_balanced(int fd, uint64_t size)
+{
+	unsigned char buf[64 * 1024];
+	uint64_t off = 0;
+	long depth = 0;
+	int in_string = 0, escaped = 0;
+
+	while (off < size) {
+		long n = read_at(fd, buf, sizeof buf, off);
+
+		if (n <= 0)
+			return n == 0 ? depth == 0 && !in_string : 1;	/* an I/O error is not "cut short" */
+		for (long i = 0; i < n; i++) {
+			unsigned char c = buf[i];
+
+			if (in_string) {
+				if (escaped)
+					escaped = 0;
+				else if (c == '\\')
+					escaped = 1;
+				else if (c == '"')
+					in_string = 0;
+			} else if (c == '"') {
+				in_string = 1;
+			} else if (c == '{' || c == '[') {
+				depth++;
+			} else if ((c == '}' || c == ']') && --depth < 0) {
+				return 0;
+			}
+		}
+		off += (uint64_t)n;
+	}
+	return depth == 0 && !in_string;
+}
+
+/* The last byte of p[0..len) that is not white space, or -1. */
+static int
+last_byte(const unsigned char *p, size_t len)
+{
+	while (len > 0 && (is_ws(p[len - 1]) || p[len - 1] == '\0'))
+		len--;
+	return len > 0 ? p[len - 1] : -1;
+}
+
+/*
+ * Does an XML report end with its root element's end tag?  The last "</"
+ * of the tail must name the root (any prefix), and only white space may
+ * follow it; a root that closes itself ("<root/>") has no end tag at all.
+ */
+static int
+xml_closed(const struct facts *f)
+{
+	const unsigned char *p = f->pub.tail;
+	size_t len = f->pub.tail_len, i, n, rl = strlen(f->pub.xml_root);
+	const unsigned char *name;
+
+	if (last_byte(p, len) != '>')
+		return 0;
+	for (i = len; i >= 2; i--)
+		if (p[i - 2] == '<' && p[i - 1] == '/')
+			break;
+	if (i < 2)
+		/* No end tag anywhere in view: only a whole file of one empty root. */
+		return f->pub.size <= f->pub.head_len && len >= 2 && memcmp(p + len - 2, "/>", 2) == 0;
+	name = p + i;
+	for (n = 0; i + n < len && p[i + n] != '>' && !is_ws(p[i + n]); n++)
+		;
+	for (size_t k = n; k > 0; k--)
+		if (name[k - 1] == ':') {
+			name += k;
+			n -= k;
+			break;
+		}
+	return n == rl && memcmp(name, f->pub.xml_root, rl) == 0;
+}
+
 static void
 zip_member(void *arg, const char *name)
 {
@@ -536,6 +619,8 @@ classify(struct facts *f, int fd, const char *name)
 			if (strcasecmp(f->pub.xml_root, "html") == 0 ||
 			    has_nocase(p + i, len - i > 1024 ? 1024 : len - i, "<!doctype html"))
 				f->pub.kind = DOJOBRIDGE_KIND_HTML;
+			else if (!xml_closed(f))
+				f->cut_short = 1;
 			return;
 		}
 		/* HTML is seldom well-formed XML. */
@@ -551,6 +636,10 @@ classify(struct facts *f, int fd, const char *name)
 	    jsonscan_outline(p, len, json_key, f, &o, NULL, 0) == 0 && o.top != 0) {
 		f->pub.kind = o.complete && o.more ? DOJOBRIDGE_KIND_JSONL : DOJOBRIDGE_KIND_JSON;
 		f->pub.json_top = o.top;
+		/* Every value (every line's) must close before the file ends. */
+		if ((whole && !o.complete) || (last_byte(f->pub.tail, f->pub.tail_len) != '}' &&
+		    last_byte(f->pub.tail, f->pub.tail_len) != ']') || !json_balanced(fd, f->pub.size))
+			f->cut_short = 1;
 		/* Keys past the head: Grype's "descriptor", GitLab's "scan". */
 		if (f->pub.kind == DOJOBRIDGE_KIND_JSON && o.top == '{' && !o.complete &&
 		    f->tail != NULL)

@@ -10,8 +10,12 @@
  * - Reading is bounded whatever the file: one head and one tail of
  *   FACTS_WINDOW bytes (the same buffer when the file fits in one), and for
  *   XML at most FACTS_XML_LIMIT bytes of parsing to find the root and its
- *   first FACTS_MAX_CHILDREN children.  Reads use pread(): fd's offset does
- *   not matter and does not move.
+ *   first FACTS_MAX_CHILDREN children.  JSON alone is read to its end, once,
+ *   a buffer at a time in constant memory, to know it is whole.  Reads use
+ *   pread(): fd's offset does not matter and does not move.
+ * - cut_short: a JSON file whose brackets or last string do not close, or an
+ *   XML file whose tail does not end with its root's end tag, is half a
+ *   report (still being written, or damaged) and must not be taken for one.
  * - Memory is bounded: at most FACTS_MAX_KEYS keys, key or header cell or
  *   attribute name of at most FACTS_MAX_NAME bytes (longer ones are left
  *   out), values of at most FACTS_MAX_VALUE bytes (a longer JSON scalar is
@@ -57,6 +61,7 @@ struct facts {
 	unsigned char *tail;		/* NULL when pub.tail is the head */
 	struct facts_chunk *chunks;	/* storage of every string */
 	struct facts_list attrs, children, keys, elem_keys, scalars, header, members;
+	int cut_short;			/* JSON or XML that ends before its value or root closes */
 	int oom;
 };
 
