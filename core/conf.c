@@ -538,6 +538,101 @@ report_get(struct conf *c, const char *name, const char *where)
 	return r;
 }
 
+static struct conf_signature *
+signature_get(struct conf *c, const char *name, const char *where)
+{
+	struct conf_signature *g;
+
+	for (size_t i = 0; i < c->nsignatures; i++)
+		if (strcmp(c->signatures[i].name, name) == 0)
+			return &c->signatures[i];
+	c->signatures = xrealloc(c->signatures, (c->nsignatures + 1) * sizeof *c->signatures);
+	g = &c->signatures[c->nsignatures++];
+	memset(g, 0, sizeof *g);
+	g->name = xstrdup(name);
+	g->score = 90;
+	g->defined_at = xstrdup(where);
+	return g;
+}
+
+static void
+free_list(char **v)
+{
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* "a, b ,c" as a NULL-terminated list of trimmed, non-empty names; NULL if one is empty. */
+static char **
+split_list(const char *value)
+{
+	char **v = NULL;
+	size_t n = 0;
+
+	for (const char *p = value;;) {
+		const char *end = strchr(p, ','), *last;
+
+		if (end == NULL)
+			end = p + strlen(p);
+		while (p < end && isspace((unsigned char)*p))
+			p++;
+		for (last = end; last > p && isspace((unsigned char)last[-1]); last--)
+			;
+		if (last == p) {
+			free_list(v);
+			return NULL;
+		}
+		v = xrealloc(v, (n + 2) * sizeof *v);
+		v[n++] = xstrndup(p, (size_t)(last - p));
+		v[n] = NULL;
+		if (*end == '\0')
+			return v;
+		p = end + 1;
+	}
+}
+
+static int
+signature_key(struct ini_file *f, struct conf_signature *g, const char *section, const char *key,
+    const char *value)
+{
+	char **list;
+	long long n;
+
+	if (strcmp(key, "scan_type") == 0) {
+		if (!scantypes_known(value))
+			return ini_error(f, section, key, "not a DefectDojo scan type (exact spelling and "
+			    "case; see dojobridge plugins)");
+		set_str(&g->scan_type, value);
+	} else if (strcmp(key, "xml_root") == 0 && value[0] != '\0') {
+		set_str(&g->xml_root, value);
+	} else if (strcmp(key, "xml_namespace") == 0 && value[0] != '\0') {
+		set_str(&g->xml_ns, value);
+	} else if (strcmp(key, "file_name") == 0 && value[0] != '\0') {
+		set_str(&g->file_name, value);
+	} else if (strcmp(key, "xml_root") == 0 || strcmp(key, "xml_namespace") == 0 ||
+	    strcmp(key, "file_name") == 0) {
+		return ini_error(f, section, key, "must not be empty");
+	} else if (strcmp(key, "json_keys") == 0 || strcmp(key, "csv_header") == 0) {
+		if ((list = split_list(value)) == NULL)
+			return ini_error(f, section, key, "must list names separated by commas, none empty");
+		if (key[0] == 'j') {
+			free_list(g->json_keys);
+			g->json_keys = list;
+		} else {
+			free_list(g->csv_header);
+			g->csv_header = list;
+		}
+	} else if (strcmp(key, "score") == 0) {
+		if (conf_parse_size(value, &n) < 0 || n < 1 || n > 100)
+			return ini_error(f, section, key, "must be a number from 1 to 100");
+		g->score = (int)n;
+	} else {
+		return ini_error(f, section, key, "unknown key (see dojobridge.conf(5))");
+	}
+	return 1;
+}
+
 static int
 import_key(struct ini_file *f, struct import_opts *o, const char *section, const char *key,
     const char *value)
@@ -920,7 +1015,15 @@ on_ini_key(void *user, const char *section, const char *key, const char *value)
 		snprintf(where, sizeof where, "%s:%d", f->path, f->lineno);
 		return report_key(f, report_get(c, name, where), section, key, value);
 	}
-	return ini_error(f, section, key, "unknown section (known: [dojo], [watch], [media], [import], [drop \"NAME\"], [report \"NAME\"])");
+	if (sscanf(section, "signature \"%255[^\"]\"", name) == 1 &&
+	    strlen(section) == strlen(name) + 12) {
+		char where[PATH_MAX + 32];
+
+		snprintf(where, sizeof where, "%s:%d", f->path, f->lineno);
+		return signature_key(f, signature_get(c, name, where), section, key, value);
+	}
+	return ini_error(f, section, key, "unknown section (known: [dojo], [watch], [media], [detect], "
+	    "[import], [drop \"NAME\"], [report \"NAME\"], [signature \"NAME\"])");
 }
 
 static int
@@ -1065,6 +1168,23 @@ conf_load(struct conf *c, const char *dir)
 		    c->watch.claim_timeout_ms / 1000, c->watch.rescan_interval_ms / 1000);
 		errors++;
 	}
+	for (size_t i = 0; i < c->nsignatures; i++) {
+		const struct conf_signature *g = &c->signatures[i];
+
+		if (g->scan_type == NULL) {
+			log_errorx("%s: [signature \"%s\"] has no scan_type", g->defined_at, g->name);
+			errors++;
+		} else if (g->xml_root == NULL && g->json_keys == NULL && g->csv_header == NULL &&
+		    g->file_name == NULL) {
+			log_errorx("%s: [signature \"%s\"] gives nothing to recognise: set xml_root, "
+			    "json_keys, csv_header or file_name", g->defined_at, g->name);
+			errors++;
+		} else if (g->xml_ns != NULL && g->xml_root == NULL) {
+			log_errorx("%s: [signature \"%s\"]: xml_namespace goes with xml_root",
+			    g->defined_at, g->name);
+			errors++;
+		}
+	}
 	for (size_t i = 0; i < c->nreports; i++) {
 		const struct conf_report *r = &c->reports[i];
 		const char *missing = r->template == NULL ? "template" : r->outbox == NULL ? "outbox" :
@@ -1129,6 +1249,19 @@ conf_release(struct conf *c)
 		free(r->defined_at);
 	}
 	free(c->reports);
+	for (size_t i = 0; i < c->nsignatures; i++) {
+		struct conf_signature *g = &c->signatures[i];
+
+		free(g->name);
+		free(g->scan_type);
+		free(g->xml_root);
+		free(g->xml_ns);
+		free_list(g->json_keys);
+		free_list(g->csv_header);
+		free(g->file_name);
+		free(g->defined_at);
+	}
+	free(c->signatures);
 	memset(c, 0, sizeof *c);
 }
 

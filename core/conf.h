@@ -174,6 +174,22 @@ struct conf_report {
 	int when_set;
 };
 
+/*
+ * [signature "name"]: a format taught without writing C.  Every condition
+ * given must hold; at least one is given.
+ */
+struct conf_signature {
+	char *name;
+	char *scan_type;		/* a DefectDojo scan type */
+	char *xml_root;			/* the root element's local name, or NULL */
+	char *xml_ns;			/* its namespace URI, or NULL */
+	char **json_keys;		/* all top-level keys (or the first element's), or NULL */
+	char **csv_header;		/* all among the header's cells (any case), or NULL */
+	char *file_name;		/* fnmatch(3) pattern on the file's name, or NULL */
+	int score;			/* 1..100, default 90 */
+	char *defined_at;		/* "file:line" of the section */
+};
+
 struct conf {
 	char *dir;
 	struct conf_dojo dojo;
@@ -185,6 +201,8 @@ struct conf {
 	size_t ndrops;
 	struct conf_report *reports;
 	size_t nreports;
+	struct conf_signature *signatures;
+	size_t nsignatures;
 };
 
 /*

@@ -6,6 +6,7 @@
 #include "detect.h"
 #include "datefmt.h"
 #include "facts.h"
+#include "jsonnum.h"
 #include "jsonscan.h"
 #include "log.h"
 #include "sandbox.h"
@@ -14,8 +15,11 @@
 #include "xmlscan.h"
 #include "zipscan.h"
 
+#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <dlfcn.h>
+#include <fnmatch.h>
+#include <strings.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -33,9 +37,17 @@ struct loaded {
 	void *handle;
 };
 
+/* A [signature] section, copied, with the name it answers under. */
+struct sig {
+	struct conf_signature def;
+	char *label;			/* "signature NAME" */
+};
+
 struct detect {
 	struct loaded *v;
 	size_t n;
+	struct sig *sigs;
+	size_t nsigs;
 	char *path;			/* where the plugins came from, for the workers */
 	struct sandbox *sandbox;	/* NULL: plugins run in this process */
 	char *progress;			/* shared with the parent when this is a worker */
@@ -333,6 +345,7 @@ detect_free(struct detect *d)
 		return;
 	for (size_t i = 0; i < d->n; i++)
 		free(d->v[i].file);
+	detect_set_signatures(d, NULL, 0);
 	sandbox_free(d->sandbox);
 	free(d->v);
 	free(d->path);
@@ -454,14 +467,235 @@ settle(const struct detect_result *r, size_t top, const char *prefer)
 static int detect_here(struct detect *d, int fd, const char *name, const char *forced_scan_type,
     const char *prefer, struct detect_result *r);
 
+static char **
+copy_list(char *const *v)
+{
+	size_t n = 0;
+	char **c;
+
+	if (v == NULL)
+		return NULL;
+	while (v[n] != NULL)
+		n++;
+	c = xcalloc(n + 1, sizeof *c);
+	for (size_t i = 0; i < n; i++)
+		c[i] = xstrdup(v[i]);
+	return c;
+}
+
+static void
+free_list(char **v)
+{
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+detect_set_signatures(struct detect *d, const struct conf_signature *v, size_t n)
+{
+	for (size_t i = 0; i < d->nsigs; i++) {
+		struct conf_signature *g = &d->sigs[i].def;
+
+		free(g->name);
+		free(g->scan_type);
+		free(g->xml_root);
+		free(g->xml_ns);
+		free_list(g->json_keys);
+		free_list(g->csv_header);
+		free(g->file_name);
+		free(g->defined_at);
+		free(d->sigs[i].label);
+	}
+	free(d->sigs);
+	d->sigs = NULL;
+	d->nsigs = 0;
+	if (n == 0)
+		return;
+	d->sigs = xcalloc(n, sizeof *d->sigs);
+	for (size_t i = 0; i < n; i++) {
+		struct conf_signature *g = &d->sigs[i].def;
+
+		/* Only a known scan type may ever come out of detection. */
+		if (v[i].scan_type == NULL || !scantypes_known(v[i].scan_type))
+			continue;
+		g->name = xstrdup(v[i].name);
+		g->scan_type = xstrdup(v[i].scan_type);
+		g->xml_root = xstrdup(v[i].xml_root);
+		g->xml_ns = xstrdup(v[i].xml_ns);
+		g->json_keys = copy_list(v[i].json_keys);
+		g->csv_header = copy_list(v[i].csv_header);
+		g->file_name = xstrdup(v[i].file_name);
+		g->score = v[i].score < 1 ? 1 : v[i].score > 100 ? 100 : v[i].score;
+		g->defined_at = xstrdup(v[i].defined_at);
+		d->sigs[d->nsigs++].label = xasprintf("signature %s", v[i].name);
+	}
+}
+
+static void
+add_json_list(struct strbuf *sb, const char *key, char *const *v)
+{
+	strbuf_addf(sb, ",\"%s\":", key);
+	if (v == NULL) {
+		strbuf_addstr(sb, "null");
+		return;
+	}
+	strbuf_addch(sb, '[');
+	for (size_t i = 0; v[i] != NULL; i++) {
+		if (i)
+			strbuf_addch(sb, ',');
+		strbuf_add_json(sb, v[i]);
+	}
+	strbuf_addch(sb, ']');
+}
+
+char *
+detect_signatures_json(const struct detect *d)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addch(&sb, '[');
+	for (size_t i = 0; i < d->nsigs; i++) {
+		const struct conf_signature *g = &d->sigs[i].def;
+
+		strbuf_addstr(&sb, i ? ",{\"name\":" : "{\"name\":");
+		strbuf_add_json(&sb, g->name);
+#define S(k, v) do { strbuf_addstr(&sb, ",\"" k "\":"); strbuf_add_json(&sb, v); } while (0)
+		S("scan_type", g->scan_type);
+		S("xml_root", g->xml_root);
+		S("xml_ns", g->xml_ns);
+		S("file_name", g->file_name);
+		S("defined_at", g->defined_at);
+#undef S
+		add_json_list(&sb, "json_keys", g->json_keys);
+		add_json_list(&sb, "csv_header", g->csv_header);
+		strbuf_addf(&sb, ",\"score\":%d}", g->score);
+	}
+	strbuf_addch(&sb, ']');
+	return strbuf_detach(&sb);
+}
+
+static char *
+json_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static char **
+json_list(const cJSON *o, const char *key)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, key);
+	char **v;
+	size_t n = 0;
+
+	if (!cJSON_IsArray(a))
+		return NULL;
+	v = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *v);
+	for (const cJSON *e = a->child; e != NULL; e = e->next)
+		if (cJSON_IsString(e))
+			v[n++] = e->valuestring;
+	return v;
+}
+
+int
+detect_signatures_from_json(struct detect *d, const char *json)
+{
+	cJSON *a = cJSON_Parse(json);
+	struct conf_signature *v;
+	size_t n = 0;
+
+	if (!cJSON_IsArray(a)) {
+		cJSON_Delete(a);
+		return -1;
+	}
+	v = xcalloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *v);
+	for (const cJSON *o = a->child; o != NULL; o = o->next) {
+		const cJSON *score = cJSON_GetObjectItemCaseSensitive(o, "score");
+
+		v[n].name = json_str(o, "name");
+		v[n].scan_type = json_str(o, "scan_type");
+		v[n].xml_root = json_str(o, "xml_root");
+		v[n].xml_ns = json_str(o, "xml_ns");
+		v[n].file_name = json_str(o, "file_name");
+		v[n].defined_at = json_str(o, "defined_at");
+		v[n].json_keys = json_list(o, "json_keys");
+		v[n].csv_header = json_list(o, "csv_header");
+		v[n].score = json_is_integer(score) ? (int)json_llong(score, 90) : 90;
+		if (v[n].name != NULL)
+			n++;
+	}
+	detect_set_signatures(d, v, n);
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].json_keys);
+		free(v[i].csv_header);
+	}
+	free(v);
+	cJSON_Delete(a);
+	return 0;
+}
+
+const char *
+detect_source_name(const struct detect *d, const char *name)
+{
+	for (size_t i = 0; name != NULL && i < d->n; i++)
+		if (strcmp(d->v[i].p.name, name) == 0)
+			return d->v[i].p.name;
+	for (size_t i = 0; name != NULL && i < d->nsigs; i++)
+		if (strcmp(d->sigs[i].label, name) == 0)
+			return d->sigs[i].label;
+	return NULL;
+}
+
+/* Does the file meet every condition of signature g? */
+static int
+signature_matches(const struct conf_signature *g, const struct dojobridge_facts *facts)
+{
+	if (g->xml_root != NULL && (facts->kind != DOJOBRIDGE_KIND_XML ||
+	    strcmp(facts->xml_root, g->xml_root) != 0 ||
+	    (g->xml_ns != NULL && strcmp(facts->xml_ns, g->xml_ns) != 0)))
+		return 0;
+	if (g->json_keys != NULL) {
+		if (facts->kind != DOJOBRIDGE_KIND_JSON && facts->kind != DOJOBRIDGE_KIND_JSONL)
+			return 0;
+		for (size_t i = 0; g->json_keys[i] != NULL; i++)
+			if (!dojobridge_has(facts->json_keys, g->json_keys[i]) &&
+			    !dojobridge_has(facts->json_elem_keys, g->json_keys[i]))
+				return 0;
+	}
+	if (g->csv_header != NULL) {
+		if (facts->kind != DOJOBRIDGE_KIND_CSV)
+			return 0;
+		for (size_t i = 0; g->csv_header[i] != NULL; i++) {
+			const char *const *h;
+
+			for (h = facts->csv_header; *h != NULL; h++)
+				if (strcasecmp(*h, g->csv_header[i]) == 0)
+					break;
+			if (*h == NULL)
+				return 0;
+		}
+	}
+	if (g->file_name != NULL && fnmatch(g->file_name, facts->name, 0) != 0)
+		return 0;
+	return 1;
+}
+
 int
 detect_use_sandbox(struct detect *d, const struct sandbox_opts *o, char *err, size_t errlen)
 {
 	struct sandbox *fresh = NULL;
 
 	/* A failure keeps what was there: never fall back to running plugins here. */
-	if (o != NULL && (fresh = sandbox_new(d->path, o, err, errlen)) == NULL)
-		return -1;
+	if (o != NULL) {
+		char *setup = detect_signatures_json(d);
+
+		fresh = sandbox_new(d->path, setup, o, err, errlen);
+		free(setup);
+		if (fresh == NULL)
+			return -1;
+	}
 	sandbox_free(d->sandbox);
 	d->sandbox = fresh;
 	return 0;
@@ -536,6 +770,7 @@ detect_here(struct detect *d, int fd, const char *name, const char *forced_scan_
 	for (size_t i = 0; i < d->n; i++)
 		for (const struct dojobridge_scan_type *t = d->v[i].p.scan_types; t->name; t++)
 			max++;
+	max += d->nsigs;
 	r->cands = xcalloc(max, sizeof *r->cands);
 	for (size_t i = 0; i < d->n; i++) {
 		struct dojobridge_verdict v;
@@ -565,6 +800,17 @@ detect_here(struct detect *d, int fd, const char *name, const char *forced_scan_
 			else if (k == r->ncands && r->ncands < max)
 				add_candidate(r, alt->name, l->p.name, v.score, NULL, 1, 0);
 		}
+	}
+	for (size_t i = 0; i < d->nsigs; i++) {
+		const struct conf_signature *g = &d->sigs[i].def;
+		const char *type = NULL;
+
+		for (size_t k = 0; scantypes_all[k] != NULL && type == NULL; k++)
+			if (strcmp(scantypes_all[k], g->scan_type) == 0)
+				type = scantypes_all[k];
+		progress(d, "signature", NULL);
+		if (type != NULL && signature_matches(g, &f.pub) && r->ncands < max)
+			add_candidate(r, type, d->sigs[i].label, g->score, NULL, 0, 0);
 	}
 	qsort(r->cands, r->ncands, sizeof *r->cands, by_score);
 
@@ -609,9 +855,9 @@ detect_here(struct detect *d, int fd, const char *name, const char *forced_scan_
 				if (j == i)
 					strbuf_addf(&sb, "%s\"%s\"", sb.len ? ", " : "", r->cands[i].scan_type);
 			}
-			snprintf(r->error, sizeof r->error, "ambiguous: DefectDojo reads this format as "
-			    "any of %s; set prefer = (one of them) or scan_type for its folder, or "
-			    "scan_type in a sidecar", sb.buf);
+			snprintf(r->error, sizeof r->error, "DefectDojo reads this format as any of %s; "
+			    "set prefer = one of them (or scan_type) for its folder, or scan_type in a "
+			    "sidecar", sb.buf);
 			strbuf_release(&sb);
 		} else {
 			r->status = DETECT_DETECTED;
@@ -619,7 +865,17 @@ detect_here(struct detect *d, int fd, const char *name, const char *forced_scan_
 				if (strcmp(d->v[i].p.name, won->plugin) == 0)
 					winner = &d->v[i];
 			r->scan_type = won->scan_type;
-			st = declared(&winner->p, r->scan_type);
+			if (winner != NULL) {
+				st = declared(&winner->p, r->scan_type);
+			} else {
+				/* A [signature]: what a plugin says of the type, without reading more. */
+				r->plugin = won->plugin;
+				r->score = won->score;
+				for (size_t i = 0; i < d->n && st == NULL; i++)
+					st = declared(&d->v[i].p, r->scan_type);
+				r->upload_ext = st ? st->upload_ext : NULL;
+				r->parser_reads_dates = st ? (st->parser_reads_dates ? 1 : 0) : -1;
+			}
 		}
 	}
 

@@ -90,6 +90,19 @@ int detect_use_sandbox(struct detect *d, const struct sandbox_opts *o, char *err
 /* Detect several reports, in parallel when sandboxed; each job's result is filled. */
 void detect_files(struct detect *d, struct sandbox_job *jobs, size_t n);
 
+/*
+ * Match files against [signature] sections too (copied; n 0 clears them).
+ * A match is a candidate like a plugin's verdict, named "signature NAME".
+ */
+void detect_set_signatures(struct detect *d, const struct conf_signature *v, size_t n);
+
+/* The signatures as JSON, for a worker (malloc'd), and back: 0, or -1 on nonsense. */
+char *detect_signatures_json(const struct detect *d);
+int detect_signatures_from_json(struct detect *d, const char *json);
+
+/* The name a result may carry as its source (a plugin's, or "signature NAME"), owned by d; NULL if none. */
+const char *detect_source_name(const struct detect *d, const char *name);
+
 /* In a worker: write which plugin is running into page, for the parent to read after a crash. */
 void detect_set_progress(struct detect *d, char *page, size_t len);
 

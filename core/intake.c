@@ -231,6 +231,7 @@ intake_use_sandbox(struct detect *d, const struct conf *c)
 		c->detect.memory };
 	char err[512];
 
+	detect_set_signatures(d, c->signatures, c->nsignatures);
 	if (!c->detect.sandbox)
 		log_warnx("detect: sandbox = no: plugins run inside dojobridge itself; "
 		    "use this only while developing a plugin");

@@ -31,7 +31,7 @@
 /* conf_load, then check every drop's layout; on failure c is released. */
 int intake_load_conf(struct conf *c, const char *dir);
 
-/* Run d's detection as c's [detect] section says (sandboxed unless sandbox = no). */
+/* Run d's detection as c's [detect] section says (sandboxed unless sandbox = no), with c's [signature] sections. */
 int intake_use_sandbox(struct detect *d, const struct conf *c);
 
 struct prepared {

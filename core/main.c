@@ -98,6 +98,7 @@ struct globals {
 	const char *plugin_path;
 	char exe_dir[PATH_MAX];
 	int verbosity_set;	/* -v or -q given */
+	int confdir_set;	/* -c given */
 };
 
 static int
@@ -240,7 +241,7 @@ detect_print(const struct detect *d, struct detect_arg *a, int json, int explain
 static int
 cmd_detect(const struct globals *g, int argc, char **argv)
 {
-	int json = 0, explain_it = 0, bad = 0, refused, i, sandbox = 1;
+	int json = 0, explain_it = 0, bad = 0, refused, i, sandbox = 1, timeout_set = 0;
 	struct sandbox_opts so = { 0, SANDBOX_DEFAULT_TIMEOUT, SANDBOX_DEFAULT_MEMORY };
 	struct detect_arg *args;
 	struct sandbox_job *jobs;
@@ -264,6 +265,7 @@ cmd_detect(const struct globals *g, int argc, char **argv)
 			if (conf_parse_size(argv[++i], &num) < 0 || num < 1 || num > 3600)
 				return usage_error("detect: --timeout %s: give seconds, 1 to 3600", argv[i]);
 			so.timeout = (int)num;
+			timeout_set = 1;
 		} else if (strcmp(argv[i], "--") == 0) {
 			i++;
 			break;
@@ -273,6 +275,23 @@ cmd_detect(const struct globals *g, int argc, char **argv)
 	if (i == argc)
 		return usage_error("detect: %s", "name at least one FILE");
 	d = load_plugins(g, &refused);
+	/* With -c, the configuration's [signature] sections and [detect] settings count too. */
+	if (g->confdir_set) {
+		struct conf c;
+
+		if (load_conf(g, &c) < 0) {
+			detect_free(d);
+			return 2;
+		}
+		detect_set_signatures(d, c.signatures, c.nsignatures);
+		sandbox = sandbox && c.detect.sandbox;
+		if (so.workers == 0)
+			so.workers = c.detect.workers;
+		if (!timeout_set)
+			so.timeout = (int)(c.detect.timeout_ms / 1000);
+		so.memory = c.detect.memory;
+		conf_release(&c);
+	}
 	if (sandbox && detect_use_sandbox(d, &so, err, sizeof err) < 0) {
 		log_errorx("detect: %s", err);
 		detect_free(d);
@@ -726,7 +745,7 @@ cmd_report(const struct globals *g, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct globals g = { SYSCONFDIR "/dojobridge/conf.d", NULL, "", 0 };
+	struct globals g = { SYSCONFDIR "/dojobridge/conf.d", NULL, "", 0, 0 };
 	enum log_level verbosity = LOG_LEVEL_INFO;
 	struct rlimit nocore = { 0, 0 };
 	char exe[PATH_MAX];
@@ -753,8 +772,10 @@ main(int argc, char **argv)
 			if (++i == argc)
 				return usage_error("%s needs a directory", a);
 			g.confdir = argv[i];
+			g.confdir_set = 1;
 		} else if (strncmp(a, "--config=", 9) == 0) {
 			g.confdir = a + 9;
+			g.confdir_set = 1;
 		} else if (strcmp(a, "--plugin-dir") == 0) {
 			if (++i == argc)
 				return usage_error("%s needs a directory", a);

@@ -62,6 +62,7 @@ struct worker {
 struct sandbox {
 	int exe_fd;
 	char *plugin_path;
+	char *setup;			/* the first message to every worker: [signature] sections */
 	struct sandbox_opts o;
 	struct worker *w;
 	size_t nw;
@@ -77,7 +78,8 @@ since(const struct timespec *t)
 }
 
 struct sandbox *
-sandbox_new(const char *plugin_path, const struct sandbox_opts *o, char *err, size_t errlen)
+sandbox_new(const char *plugin_path, const char *setup, const struct sandbox_opts *o, char *err,
+    size_t errlen)
 {
 	struct sandbox *sb = xcalloc(1, sizeof *sb);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -91,6 +93,7 @@ sandbox_new(const char *plugin_path, const struct sandbox_opts *o, char *err, si
 		return NULL;
 	}
 	sb->plugin_path = xstrdup(plugin_path);
+	sb->setup = xstrdup(setup != NULL ? setup : "[]");
 	sb->o = *o;
 	if (sb->o.workers <= 0)
 		sb->o.workers = cpus > 0 ? (int)(cpus > 64 ? 64 : cpus) : 1;
@@ -140,6 +143,7 @@ sandbox_free(struct sandbox *sb)
 		worker_stop(&sb->w[i], 0, NULL);
 	free(sb->w);
 	free(sb->plugin_path);
+	free(sb->setup);
 	if (sb->exe_fd >= 0)
 		close(sb->exe_fd);
 	free(sb);
@@ -214,6 +218,11 @@ worker_start(struct sandbox *sb, struct worker *w)
 	close(page_fd);
 	w->pid = pid;
 	w->sock = sv[0];
+	if (send(w->sock, sb->setup, strlen(sb->setup), MSG_NOSIGNAL) < 0) {
+		log_warn("detect: cannot set up a worker");
+		worker_stop(w, 1, NULL);
+		return -1;
+	}
 	w->busy = 0;
 	w->jobs = 0;
 	w->busy_seconds = 0;
@@ -270,15 +279,6 @@ send_job(struct worker *w, const struct sandbox_job *j)
 }
 
 /* --- turning a worker's answer into a result --------------------------------- */
-
-static const struct dojobridge_plugin *
-plugin_named(const struct detect *d, const char *name)
-{
-	for (size_t i = 0; name != NULL && i < detect_nplugins(d); i++)
-		if (strcmp(detect_plugin(d, i)->name, name) == 0)
-			return detect_plugin(d, i);
-	return NULL;
-}
 
 static const char *
 known_type(const char *name)
@@ -344,13 +344,8 @@ read_answer(const struct detect *d, const char *buf, size_t len, struct detect_r
 	r->score = score;
 	if ((s = str_of(o, "scan_type")) != NULL && (r->scan_type = known_type(s)) == NULL)
 		goto out;
-	if ((s = str_of(o, "plugin")) != NULL) {
-		const struct dojobridge_plugin *p = plugin_named(d, s);
-
-		if (p == NULL)
-			goto out;
-		r->plugin = p->name;
-	}
+	if ((s = str_of(o, "plugin")) != NULL && (r->plugin = detect_source_name(d, s)) == NULL)
+		goto out;
 	if ((s = str_of(o, "upload_ext")) != NULL && (r->upload_ext = known_ext(s)) == NULL)
 		goto out;
 	if ((s = str_of(o, "scan_date")) != NULL) {
@@ -372,16 +367,16 @@ read_answer(const struct detect *d, const char *buf, size_t len, struct detect_r
 	r->cands = xcalloc((size_t)cJSON_GetArraySize(cands) + 1, sizeof *r->cands);
 	for (cJSON *c = cands->child; c != NULL; c = c->next) {
 		struct detect_candidate *k = &r->cands[n];
-		const struct dojobridge_plugin *p = plugin_named(d, str_of(c, "plugin"));
+		const char *source = detect_source_name(d, str_of(c, "plugin"));
 		int alt, mainstream;
 
-		if (p == NULL || (k->scan_type = known_type(str_of(c, "scan_type"))) == NULL ||
+		if (source == NULL || (k->scan_type = known_type(str_of(c, "scan_type"))) == NULL ||
 		    int_of(c, "score", 1, 100, &k->score) < 0 || int_of(c, "alt", 0, 1, &alt) < 0 ||
 		    int_of(c, "mainstream", 0, 1, &mainstream) < 0)
 			goto out;
 		if ((s = str_of(c, "upload_ext")) != NULL && (k->upload_ext = known_ext(s)) == NULL)
 			goto out;
-		k->plugin = p->name;
+		k->plugin = source;
 		k->alternative = alt;
 		k->mainstream = mainstream;
 		n++;
@@ -728,6 +723,18 @@ sandbox_worker_main(int argc, char **argv)
 	if (lock_down(timeout, memory) < 0)
 		return 1;
 	req = xmalloc(64 * 1024);
+	{
+		ssize_t n;
+
+		do
+			n = recv(WORKER_FD_SOCK, req, 64 * 1024 - 1, 0);
+		while (n < 0 && errno == EINTR);
+		if (n <= 0)
+			return 0;
+		req[n] = '\0';
+		if (detect_signatures_from_json(d, req) < 0)
+			return log_errorx("detect-worker: the set-up message is not one");
+	}
 	for (;;) {
 		struct detect_result r;
 		struct strbuf out = STRBUF_INIT;

@@ -49,11 +49,12 @@ struct sandbox_job {
 struct sandbox;
 
 /*
- * A pool whose workers load the plugins of plugin_path.  Workers start when
- * first needed.  NULL with err filled when the binary cannot be opened.
+ * A pool whose workers load the plugins of plugin_path and the [signature]
+ * sections in setup (detect_signatures_json()).  Workers start when first
+ * needed.  NULL with err filled when the binary cannot be opened.
  */
-struct sandbox *sandbox_new(const char *plugin_path, const struct sandbox_opts *o,
-    char *err, size_t errlen);
+struct sandbox *sandbox_new(const char *plugin_path, const char *setup,
+    const struct sandbox_opts *o, char *err, size_t errlen);
 void sandbox_free(struct sandbox *sb);
 
 /*

@@ -58,14 +58,15 @@ watch_keys=$(func_keys watch_key)
 media_keys=$(func_keys media_key)
 report_keys=$(func_keys report_key)
 detect_keys=$(func_keys detect_key)
+signature_keys=$(func_keys signature_key)
 import_keys=$(sed -n 's/^[[:space:]]*\[IK_[A-Z_]*\] = { "\([a-z_]*\)".*/\1/p' core/conf.c)
-for set in dojo_keys drop_keys watch_keys media_keys report_keys detect_keys import_keys; do
+for set in dojo_keys drop_keys watch_keys media_keys report_keys detect_keys signature_keys import_keys; do
 	eval "v=\$$set"
 	[ -n "$v" ] || { echo "could not read $set from core/conf.c"; exit 1; }
 done
 
 conf5_tags=$(tags docs/dojobridge.conf.5)
-for k in $dojo_keys $drop_keys $watch_keys $media_keys $report_keys $detect_keys $import_keys; do
+for k in $dojo_keys $drop_keys $watch_keys $media_keys $report_keys $detect_keys $signature_keys $import_keys; do
 	printf '%s\n' "$conf5_tags" | grep -Eq "^\.B[IR]* \"?$k( |\"|\$)" ||
 		miss "key $k: no .TP entry in docs/dojobridge.conf.5"
 	grep -Eq "^(# ?)?$k = " conf.d/00-dojobridge.conf ||
