@@ -725,8 +725,64 @@ def bench_idle(work, notes):
     return [[f"idle wakeups per minute (rescan 60s, {seconds} s)", mine, base]]
 
 
+def corpus_files():
+    """The labelled corpus beside the tree (../shared/corpus), else tests/data/scans."""
+    corpus = os.environ.get("DOJOBRIDGE_CORPUS", os.path.join("..", "shared", "corpus"))
+    labels = os.path.join(corpus, "labels.tsv")
+    if os.path.exists(labels):
+        with open(labels) as f:
+            rows = [line.split("\t")[0] for line in f.read().splitlines()[1:]]
+        return "the labelled corpus", [p for p in (os.path.join(corpus, r) for r in rows) if os.path.isfile(p)]
+    files = []
+    for root, _, names in os.walk("tests/data/scans"):
+        files += [os.path.join(root, n) for n in names]
+    return "tests/data/scans", sorted(files)
+
+
+def timed(argv, runs):
+    """The best wall time of runs runs of argv (output discarded), and its CPU time."""
+    best = None
+    for _ in range(runs):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.monotonic()
+        p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wall = time.monotonic() - t0
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+        if p.returncode not in (0, 1):
+            raise BenchError(f"{argv[0]} exited {p.returncode}")
+        if best is None or wall < best[0]:
+            best = (wall, cpu)
+    return best
+
+
+def bench_detect(work, notes):
+    """Every corpus file through `dojobridge detect` with the sandbox on (one
+    worker per CPU, each confined), beside `file -b` over the same files: both
+    read every file's head, one of them also runs every plugin's probe and the
+    winner's extract, in forked workers.  Best of BENCH_DETECT_RUNS runs."""
+    runs = env_int("BENCH_DETECT_RUNS", 3)
+    what, files = corpus_files()
+    if not files:
+        raise BenchError("no corpus files")
+    size = sum(os.path.getsize(f) for f in files)
+    nplugins = len(json.loads(subprocess.run(["./dojobridge", "plugins", "--json"], capture_output=True,
+                                             text=True).stdout))
+    say(f"detect: {len(files)} files of {what} ({size / 1e6:.0f} MB), {runs} runs each")
+    mine = timed(["./dojobridge", "-q", "detect", "--json"] + files, runs)
+    nosb = timed(["./dojobridge", "-q", "detect", "--no-sandbox", "--json"] + files, runs)
+    notes.append(f"detect: without the sandbox (--no-sandbox, one process) {len(files) / nosb[0]:.0f} files/s, "
+                 f"{nosb[1]:.2f} CPU s")
+    label = f"detect {len(files)} files ({nplugins} plugins, sandbox on)"
+    row_mine = f"{len(files) / mine[0]:.0f} files/s ({mine[0]:.2f} s, {mine[1]:.2f} CPU s)"
+    if not have("file"):
+        return [[label, row_mine, "n/a: needs file(1)"]]
+    base = timed(["file", "-b"] + files, runs)
+    return [[label, row_mine, f"{len(files) / base[0]:.0f} files/s ({base[0]:.2f} s, {base[1]:.2f} CPU s; file -b)"]]
+
+
 BENCHMARKS = {"latency": bench_latency, "throughput": bench_throughput, "bigfile": bench_bigfile,
-              "idle": bench_idle}
+              "idle": bench_idle, "detect": bench_detect}
 
 
 def main():

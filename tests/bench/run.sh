@@ -3,7 +3,7 @@
 # baseline measured in the same run; one table at the end.  Not part of
 # `make check`: nothing here passes or fails on timing.
 #
-#   sh tests/bench/run.sh [latency] [throughput] [bigfile] [idle]
+#   sh tests/bench/run.sh [latency] [throughput] [bigfile] [idle] [detect]
 #
 # Knobs: see tests/bench/README.md.
 
