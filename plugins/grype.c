@@ -24,6 +24,8 @@ find(const unsigned char *p, size_t len, const char *needle)
 	return NULL;
 }
 
+static const char *const grype_alternatives[] = { "Anchore Grype detailed", NULL };
+
 static int
 grype_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
     const struct dojobridge_facts *facts, struct dojobridge_verdict *out)
@@ -51,6 +53,12 @@ grype_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
 	if (score > 0) {
 		out->score = score;
 		out->scan_type = "Anchore Grype";
+		/*
+		 * "Anchore Grype detailed" is the same parser in another mode (one
+		 * finding per path): the plain one is what nearly everyone imports.
+		 */
+		out->alternatives = grype_alternatives;
+		out->mainstream = 1;
 	}
 	return 0;
 }
@@ -88,6 +96,7 @@ grype_extract(const struct dojobridge_host *host, struct dojobridge_call *call,
 
 static const struct dojobridge_scan_type grype_scan_types[] = {
 	{ "Anchore Grype", ".json", 0 },
+	{ "Anchore Grype detailed", ".json", 0 },
 	{ NULL, NULL, 0 }
 };
 
