@@ -434,7 +434,7 @@ add_candidate(struct detect_result *r, const char *scan_type, const char *plugin
 static const struct detect_candidate *
 settle(const struct detect_result *r, size_t top, const char *prefer)
 {
-	const struct detect_candidate *primary = NULL;
+	const struct detect_candidate *primary = NULL, *mainstream = NULL;
 	size_t distinct = 0, primaries = 0;
 
 	for (const char *p = prefer; p != NULL && *p != '\0'; ) {
@@ -452,15 +452,20 @@ settle(const struct detect_result *r, size_t top, const char *prefer)
 		for (j = 0; j < i && strcmp(r->cands[j].scan_type, r->cands[i].scan_type) != 0; j++)
 			;
 		distinct += j == i;
-		if (!r->cands[i].alternative) {
+		if (r->cands[i].alternative)
+			continue;
+		/* Primaries that agree on one scan type count once. */
+		if (primary == NULL || strcmp(primary->scan_type, r->cands[i].scan_type) != 0)
 			primaries++;
+		if (primary == NULL)
 			primary = &r->cands[i];
-		}
+		if (r->cands[i].mainstream && mainstream == NULL)
+			mainstream = &r->cands[i];
 	}
 	if (distinct == 1)
 		return &r->cands[0];
-	if (primaries == 1 && primary->mainstream)
-		return primary;
+	if (primaries == 1 && mainstream != NULL)
+		return mainstream;
 	return NULL;
 }
 
@@ -788,6 +793,13 @@ detect_here(struct detect *d, int fd, const char *name, const char *forced_scan_
 		}
 		if (v.score > 100)
 			v.score = 100;
+		/* Only an extension DefectDojo accepts may name the upload. */
+		if (v.upload_ext != NULL && (v.upload_ext[0] != '.' || strlen(v.upload_ext) > 16 ||
+		    strchr(v.upload_ext, '/') != NULL || scantypes_allowed_ext(v.upload_ext) == NULL)) {
+			log_warnx("plugin %s: probe answered upload extension \"%.16s\", which DefectDojo "
+			    "does not accept; ignored", l->p.name, v.upload_ext);
+			v.upload_ext = NULL;
+		}
 		add_candidate(r, v.scan_type, l->p.name, v.score, v.upload_ext, 0, v.mainstream);
 		for (size_t a = 0; v.alternatives != NULL && v.alternatives[a] != NULL; a++) {
 			const struct dojobridge_scan_type *alt = declared(&l->p, v.alternatives[a]);
@@ -817,6 +829,15 @@ detect_here(struct detect *d, int fd, const char *name, const char *forced_scan_
 	if (forced_scan_type != NULL) {
 		r->status = DETECT_DETECTED;
 		r->scan_type = NULL;
+		/* The plugin that recognised the file as that type, else the first that declares it. */
+		for (size_t k = 0; k < r->ncands && winner == NULL; k++)
+			for (size_t i = 0; i < d->n && winner == NULL; i++)
+				if (strcmp(r->cands[k].scan_type, forced_scan_type) == 0 &&
+				    strcmp(r->cands[k].plugin, d->v[i].p.name) == 0 &&
+				    (st = declared(&d->v[i].p, forced_scan_type)) != NULL) {
+					winner = &d->v[i];
+					r->scan_type = st->name;
+				}
 		for (size_t i = 0; i < d->n && winner == NULL; i++)
 			if ((st = declared(&d->v[i].p, forced_scan_type)) != NULL) {
 				winner = &d->v[i];

@@ -13,7 +13,8 @@
 
 #define LOG_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
-enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
+/* LOG_LEVEL_SILENT says nothing at all (a detection worker repeating what its parent said). */
+enum log_level { LOG_LEVEL_SILENT = -1, LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
 
 /* Send messages up to `verbosity` to stderr (or syslog with use_syslog). */
 void log_init(const char *progname, int use_syslog, enum log_level verbosity);

@@ -305,11 +305,19 @@ route_upload_name(const struct route_report *rep)
 			goto done;
 		ext = rep->kind_is_xml ? ".xml" : rep->kind_is_json ? ".json" : rep->kind_is_csv ? ".csv" : ".txt";
 	}
+	n = strlen(ext);
 	have = strrchr(sb.buf, '.');
-	if (have != NULL && strcasecmp(have, ext) == 0)
-		memcpy(sb.buf + (have - sb.buf), ext, strlen(ext));	/* ZAP wants ".xml" lower case */
-	else
+	if (sb.len > n && strcasecmp(sb.buf + sb.len - n, ext) == 0) {
+		memcpy(sb.buf + sb.len - n, ext, n);	/* ZAP wants ".xml" lower case */
+	} else if (have != NULL && strchr(ext + 1, '.') != NULL &&
+	    strcasecmp(have, strrchr(ext, '.')) == 0) {
+		/* "x.json" for ".ocsf.json": the two-part extension replaces the last one. */
+		sb.len = (size_t)(have - sb.buf);
+		sb.buf[sb.len] = '\0';
 		strbuf_addstr(&sb, ext);
+	} else {
+		strbuf_addstr(&sb, ext);
+	}
 done:
 	/* Long names gain nothing and some proxies choke on them. */
 	n = sb.len;

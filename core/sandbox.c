@@ -51,6 +51,7 @@
 struct worker {
 	pid_t pid;
 	int sock;
+	int err;		/* read end of the worker's stderr, relayed to ours */
 	char *page;		/* the worker's progress, shared */
 	int busy;
 	size_t job;		/* index in the batch while busy */
@@ -106,8 +107,24 @@ sandbox_new(const char *plugin_path, const char *setup, const struct sandbox_opt
 	for (size_t i = 0; i < sb->nw; i++) {
 		sb->w[i].pid = -1;
 		sb->w[i].sock = -1;
+		sb->w[i].err = -1;
 	}
 	return sb;
+}
+
+/*
+ * Copy what the worker wrote to stderr to ours.  Through a pipe, because a
+ * worker may not write to a file (its file size limit is 0) and ours may be one.
+ */
+static void
+relay(struct worker *w)
+{
+	char buf[4096];
+	ssize_t n;
+
+	while (w->err >= 0 && (n = read(w->err, buf, sizeof buf)) > 0)
+		if (write(2, buf, (size_t)n) < 0)
+			break;
 }
 
 static void
@@ -125,6 +142,9 @@ worker_stop(struct worker *w, int kill_it, int *status)
 	}
 	if (status != NULL)
 		*status = st;
+	relay(w);
+	if (w->err >= 0)
+		close(w->err);
 	if (w->sock >= 0)
 		close(w->sock);
 	if (w->page != NULL)
@@ -132,6 +152,7 @@ worker_stop(struct worker *w, int kill_it, int *status)
 	memset(w, 0, sizeof *w);
 	w->pid = -1;
 	w->sock = -1;
+	w->err = -1;
 }
 
 void
@@ -161,7 +182,7 @@ static int
 worker_start(struct sandbox *sb, struct worker *w)
 {
 	extern char **environ;
-	int sv[2], page_fd;
+	int sv[2], ep[2] = { -1, -1 }, page_fd = -1;
 	char timeout[16], memory[32], verbosity[8];
 	char *argv[] = { "dojobridge", "detect-worker", sb->plugin_path, timeout, memory, verbosity,
 		NULL };
@@ -179,6 +200,10 @@ worker_start(struct sandbox *sb, struct worker *w)
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return log_error("detect: socketpair");
+	if (pipe2(ep, O_CLOEXEC) < 0) {
+		log_warn("detect: pipe");
+		goto fail;
+	}
 	page_fd = memfd_create("dojobridge-progress", MFD_CLOEXEC);
 	if (page_fd < 0 || ftruncate(page_fd, PROGRESS_LEN) < 0) {
 		log_warn("detect: memfd_create");
@@ -203,9 +228,10 @@ worker_start(struct sandbox *sb, struct worker *w)
 		int pg = fcntl(page_fd, F_DUPFD_CLOEXEC, 16);
 		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 
-		/* Only the socket, the page and stderr cross the exec. */
+		/* Only the socket, the page and stderr (a pipe to us) cross the exec. */
 		if (exe < 0 || sock < 0 || pg < 0 || devnull < 0 || dup2(devnull, 0) < 0 ||
-		    dup2(devnull, 1) < 0 || dup2(sock, WORKER_FD_SOCK) != WORKER_FD_SOCK ||
+		    dup2(devnull, 1) < 0 || dup2(ep[1], 2) < 0 ||
+		    dup2(sock, WORKER_FD_SOCK) != WORKER_FD_SOCK ||
 		    dup2(pg, WORKER_FD_PAGE) != WORKER_FD_PAGE)
 			_exit(126);
 		for (int fd = WORKER_FD_PAGE + 1; fd < 1024; fd++)
@@ -216,8 +242,11 @@ worker_start(struct sandbox *sb, struct worker *w)
 	}
 	close(sv[1]);
 	close(page_fd);
+	close(ep[1]);
+	fcntl(ep[0], F_SETFL, O_NONBLOCK);
 	w->pid = pid;
 	w->sock = sv[0];
+	w->err = ep[0];
 	if (send(w->sock, sb->setup, strlen(sb->setup), MSG_NOSIGNAL) < 0) {
 		log_warn("detect: cannot set up a worker");
 		worker_stop(w, 1, NULL);
@@ -230,6 +259,10 @@ worker_start(struct sandbox *sb, struct worker *w)
 fail:
 	close(sv[0]);
 	close(sv[1]);
+	if (ep[0] >= 0) {
+		close(ep[0]);
+		close(ep[1]);
+	}
 	if (page_fd >= 0)
 		close(page_fd);
 	if (w->page != NULL)
@@ -289,12 +322,22 @@ known_type(const char *name)
 	return NULL;
 }
 
+/*
+ * The parent's own copy of an upload extension: DefectDojo's list, or one a
+ * loaded plugin declares (".ocsf.json").  NULL for anything else, which the
+ * result then goes without.
+ */
 static const char *
-known_ext(const char *ext)
+known_ext(const struct detect *d, const char *ext)
 {
 	for (size_t i = 0; ext != NULL && scantypes_upload_exts[i] != NULL; i++)
 		if (strcmp(scantypes_upload_exts[i], ext) == 0)
 			return scantypes_upload_exts[i];
+	for (size_t i = 0; ext != NULL && i < detect_nplugins(d); i++)
+		for (const struct dojobridge_scan_type *t = detect_plugin(d, i)->scan_types;
+		    t != NULL && t->name != NULL; t++)
+			if (t->upload_ext != NULL && strcmp(t->upload_ext, ext) == 0)
+				return t->upload_ext;
 	return NULL;
 }
 
@@ -346,8 +389,7 @@ read_answer(const struct detect *d, const char *buf, size_t len, struct detect_r
 		goto out;
 	if ((s = str_of(o, "plugin")) != NULL && (r->plugin = detect_source_name(d, s)) == NULL)
 		goto out;
-	if ((s = str_of(o, "upload_ext")) != NULL && (r->upload_ext = known_ext(s)) == NULL)
-		goto out;
+	r->upload_ext = known_ext(d, str_of(o, "upload_ext"));
 	if ((s = str_of(o, "scan_date")) != NULL) {
 		char norm[11];
 
@@ -374,8 +416,7 @@ read_answer(const struct detect *d, const char *buf, size_t len, struct detect_r
 		    int_of(c, "score", 1, 100, &k->score) < 0 || int_of(c, "alt", 0, 1, &alt) < 0 ||
 		    int_of(c, "mainstream", 0, 1, &mainstream) < 0)
 			goto out;
-		if ((s = str_of(c, "upload_ext")) != NULL && (k->upload_ext = known_ext(s)) == NULL)
-			goto out;
+		k->upload_ext = known_ext(d, str_of(c, "upload_ext"));
 		k->plugin = source;
 		k->alternative = alt;
 		k->mainstream = mainstream;
@@ -422,8 +463,10 @@ culprit(const struct worker *w, char *out, size_t outlen)
 	if (strncmp(page, "probe ", 6) == 0 || strncmp(page, "extract ", 8) == 0) {
 		name = strchr(page, ' ') + 1;
 		snprintf(out, outlen, "plugin %s", name);
-	} else {
+	} else if (strcmp(page, "facts") == 0) {
 		snprintf(out, outlen, "the file reader");
+	} else {
+		snprintf(out, outlen, "detection");
 	}
 }
 
@@ -447,7 +490,7 @@ worker_failed(struct sandbox *sb, struct worker *w, struct detect_result *r, int
 		fail_result(r, "%s crashed on this file (SIG%s)", who, sigabbrev_np(WTERMSIG(st)) ?
 		    sigabbrev_np(WTERMSIG(st)) : "?");
 	else if (why != NULL)
-		fail_result(r, "%s: the detection worker %s", who, why);
+		fail_result(r, "the detection worker %s", why);
 	else
 		fail_result(r, "%s: the detection worker exited on this file (status %d)", who,
 		    WIFEXITED(st) ? WEXITSTATUS(st) : -1);
@@ -532,6 +575,8 @@ sandbox_run(struct sandbox *sb, const struct detect *d, struct sandbox_job *jobs
 			log_warn("detect: poll");
 			continue;
 		}
+		for (size_t i = 0; i < sb->nw; i++)
+			relay(&sb->w[i]);
 		for (size_t i = 0; i < sb->nw; i++) {
 			struct worker *w = &sb->w[i];
 
@@ -712,7 +757,10 @@ sandbox_worker_main(int argc, char **argv)
 	if (page == MAP_FAILED)
 		return log_error("detect-worker: mmap");
 	close(WORKER_FD_PAGE);
+	/* The parent loaded the same plugins and said what it refused: once is enough. */
+	log_set_verbosity(LOG_LEVEL_SILENT);
 	d = detect_load(argv[1], &refused);
+	log_set_verbosity((enum log_level)verbosity);
 	detect_set_progress(d, page, PROGRESS_LEN);
 	/* What later calls would open files for, loaded while opening is allowed. */
 	tzset();

@@ -10,7 +10,7 @@ hostile=$top/tests/plugins/hostile
 [ -f "$hostile/hostile.so" ] || fail "tests/plugins/hostile/hostile.so is not built (make check builds it)"
 H="${DOJOBRIDGE_WRAPPER:-} $top/dojobridge --plugin-dir $hostile:$top/plugins"
 mkdir -p "$T/in"
-for w in CRASH EXTRACTCRASH LOOP ALLOC OPEN SPAWN ENV WRITE FINE; do
+for w in CRASH EXTRACTCRASH LOOP ALLOC OPEN SPAWN ENV WRITE LOGS FINE; do
 	printf 'HOSTILE %s\n' "$w" >"$T/in/$w.txt"
 done
 cp tests/data/scans/zap/some_2.9.0.xml "$T/in/zap.xml"
@@ -32,6 +32,11 @@ says FINE.txt "ZAP Scan"
 says zap.xml "ZAP Scan"
 # 4 GiB cannot be had under the 1 GiB limit: malloc fails, the plugin goes on.
 says ALLOC.txt "ZAP Scan"
+
+# A worker may not write files, yet what it logs reaches our stderr even when that is one.
+$H detect "$T/in/LOGS.txt" >"$T/out" 2>"$T/stderr-file" || { cat "$T/out" "$T/stderr-file"; fail "LOGS"; }
+grep -q "plugin hostile: LOGS.txt: hostile says hello through stderr" "$T/stderr-file" ||
+	{ cat "$T/stderr-file"; fail "a worker's log line did not reach a stderr that is a file"; }
 
 # What the plugin learnt, as it reports it in the target.
 DOJO_TOKEN=$TOKEN $H detect --json "$T/in/OPEN.txt" "$T/in/ENV.txt" "$T/in/WRITE.txt" >"$T/json"

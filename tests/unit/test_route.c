@@ -189,6 +189,15 @@ upload_names(void **state)
 	expect_upload_name((struct route_report){ .basename = "codeql.sarif" }, "codeql.sarif");
 	expect_upload_name((struct route_report){ .basename = "a\"b\nc", .kind_is_json = 1 }, "a_b_c.json");
 	expect_upload_name((struct route_report){ .basename = ".json", .upload_ext = ".json" }, "report.json");
+	/* A two-part extension (Prowler's OCSF parser wants ".ocsf.json"). */
+	expect_upload_name((struct route_report){ .basename = "p.ocsf.json", .upload_ext = ".ocsf.json" },
+	    "p.ocsf.json");
+	expect_upload_name((struct route_report){ .basename = "P.OCSF.JSON", .upload_ext = ".ocsf.json" },
+	    "P.ocsf.json");
+	expect_upload_name((struct route_report){ .basename = "prowler.json", .upload_ext = ".ocsf.json" },
+	    "prowler.ocsf.json");
+	expect_upload_name((struct route_report){ .basename = "prowler", .upload_ext = ".ocsf.json" },
+	    "prowler.ocsf.json");
 }
 
 static void

@@ -7,6 +7,7 @@
  *   OPEN   read /etc/hostname, report it   SPAWN  fork a process
  *   ENV    report the environment: DOJO_TOKEN's value if it sees one
  *   WRITE  create a file beside the report (no path is known: /tmp)
+ *   LOGS   log a warning (the worker's stderr reaches ours, even a file)
  *   FINE   nothing: score 100 as "ZAP Scan"
  * Never install it.
  */
@@ -32,8 +33,6 @@ static int
 hostile_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
     const struct dojobridge_facts *facts, struct dojobridge_verdict *out)
 {
-	(void)host;
-	(void)call;
 	if (facts->head_len < 8 || memcmp(facts->head, "HOSTILE ", 8) != 0)
 		return 0;
 	if (is(facts, "CRASH"))
@@ -51,6 +50,8 @@ hostile_probe(const struct dojobridge_host *host, struct dojobridge_call *call,
 	}
 	if (is(facts, "SPAWN") && fork() == 0)
 		_exit(0);
+	if (is(facts, "LOGS"))
+		host->log(call, 2, "hostile says hello through stderr");
 	out->score = 100;
 	out->scan_type = "ZAP Scan";
 	return 0;
