@@ -36,6 +36,17 @@ seeds() {
 	detect|facts)
 		echo $fz/corpus/$1 $fz/corpus/plugin_*
 		;;
+	plugin_*)
+		# A plugin's own seeds, and the sample reports its golden files name.
+		mkdir -p $fz/work/$1-samples
+		grep -rl "\"plugin\":\"${1#plugin_}\"" tests/plugins/golden 2>/dev/null |
+			while IFS= read -r g; do
+				f=$(sed -n '1s/^{"file":"\([^"]*\)".*/\1/p' "$g")
+				[ -f "$f" ] && cp "$f" $fz/work/$1-samples/
+			done
+		[ -d $fz/corpus/$1 ] && echo $fz/corpus/$1
+		echo $fz/work/$1-samples
+		;;
 	*)
 		echo $fz/corpus/$1
 		;;
