@@ -691,6 +691,11 @@ dojo_key(struct ini_file *f, struct conf_dojo *d, const char *key, const char *v
 		set_str(&d->client_cert, value);
 	} else if (strcmp(key, "client_key") == 0) {
 		set_str(&d->client_key, value);
+	} else if (strcmp(key, "pinned_pubkey") == 0) {
+		if (strncmp(value, "sha256//", 8) != 0 && value[0] != '/')
+			return ini_error(f, section, key, "must be sha256//BASE64 (several joined by ;) or "
+			    "the absolute path of the server's public key (PEM or DER)");
+		set_str(&d->pinned_pubkey, value);
 	} else if (strcmp(key, "proxy") == 0) {
 		set_str(&d->proxy, value);
 	} else if (strcmp(key, "connect_timeout") == 0) {
@@ -1218,6 +1223,7 @@ conf_release(struct conf *c)
 	free(d->token_file);
 	free(d->token_env);
 	free(d->ca_file);
+	free(d->pinned_pubkey);
 	free(d->client_cert);
 	free(d->client_key);
 	free(d->proxy);

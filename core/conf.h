@@ -96,6 +96,7 @@ struct conf_dojo {
 	char *ca_file;
 	char *client_cert;
 	char *client_key;
+	char *pinned_pubkey;		/* libcurl's form: sha256//BASE64[;sha256//...], or a PEM/DER file */
 	char *proxy;			/* NULL: curl's usual environment variables */
 	long connect_timeout_ms;
 	long idle_timeout_ms;		/* abort when no byte moves for this long */

@@ -145,6 +145,8 @@ dojo_new(const struct conf_dojo *cfg, const char *token)
 		curl_easy_setopt(d->easy, CURLOPT_SSLCERT, cfg->client_cert);
 	if (cfg->client_key)
 		curl_easy_setopt(d->easy, CURLOPT_SSLKEY, cfg->client_key);
+	if (cfg->pinned_pubkey)
+		curl_easy_setopt(d->easy, CURLOPT_PINNEDPUBLICKEY, cfg->pinned_pubkey);
 	if (cfg->proxy)
 		curl_easy_setopt(d->easy, CURLOPT_PROXY, cfg->proxy);
 	return d;
@@ -517,7 +519,10 @@ request_finish(struct request *rq, CURLcode rc, const struct upload_src *src, st
 		else
 			snprintf(res->message, sizeof res->message, "cannot reach DefectDojo at %s: %s", d->base,
 			    rq->errbuf[0] ? rq->errbuf : curl_easy_strerror(rc));
-		if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+		if (rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH)
+			snprintf(res->hint, sizeof res->hint, "the server's public key is not the one [dojo] "
+			    "pinned_pubkey names: a different server, or its key changed");
+		else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
 		    rc == CURLE_SSL_CONNECT_ERROR)
 			snprintf(res->hint, sizeof res->hint, "TLS verification failed: if the server uses a "
 			    "private CA, set [dojo] ca_file to it");

@@ -31,7 +31,7 @@
 struct http {
 	CURL *easy;
 	char *base;			/* url without trailing slash */
-	char *ca_file, *client_cert, *client_key, *proxy;
+	char *ca_file, *client_cert, *client_key, *proxy, *pinned_pubkey;
 	const char *protocols;
 	long connect_ms, idle_ms;
 	int retries;
@@ -110,6 +110,7 @@ http_new(const struct conf_dojo *cfg, const char *token, char *err, size_t errle
 	while (n > 0 && h->base[n - 1] == '/')
 		h->base[--n] = '\0';
 	h->ca_file = xstrdup(cfg->ca_file);
+	h->pinned_pubkey = xstrdup(cfg->pinned_pubkey);
 	h->client_cert = xstrdup(cfg->client_cert);
 	h->client_key = xstrdup(cfg->client_key);
 	h->proxy = xstrdup(cfg->proxy);
@@ -152,6 +153,7 @@ http_free(struct http *h)
 	curl_easy_cleanup(h->easy);
 	free(h->base);
 	free(h->ca_file);
+	free(h->pinned_pubkey);
 	free(h->client_cert);
 	free(h->client_key);
 	free(h->proxy);
@@ -279,6 +281,8 @@ setup(struct http *h, const char *url, struct curl_slist *headers, struct sink *
 		curl_easy_setopt(e, CURLOPT_SSLCERT, h->client_cert);
 	if (h->client_key)
 		curl_easy_setopt(e, CURLOPT_SSLKEY, h->client_key);
+	if (h->pinned_pubkey)
+		curl_easy_setopt(e, CURLOPT_PINNEDPUBLICKEY, h->pinned_pubkey);
 	if (h->proxy)
 		curl_easy_setopt(e, CURLOPT_PROXY, h->proxy);
 	curl_easy_setopt(e, CURLOPT_URL, url);
@@ -336,7 +340,10 @@ classify(struct http *h, const char *method, const char *path, CURLcode rc, stru
 		else
 			snprintf(a->message, sizeof a->message, "%s %s: cannot reach DefectDojo at %s: %s",
 			    method, path, h->base, errbuf[0] ? errbuf : curl_easy_strerror(rc));
-		if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+		if (rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH)
+			snprintf(a->hint, sizeof a->hint, "the server's public key is not the one [dojo] "
+			    "pinned_pubkey names: a different server, or its key changed");
+		else if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
 		    rc == CURLE_SSL_CONNECT_ERROR)
 			snprintf(a->hint, sizeof a->hint, "TLS verification failed: if the server uses a "
 			    "private CA, set [dojo] ca_file to it");
