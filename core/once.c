@@ -5,6 +5,7 @@
  * steps; only the scheduling differs.
  */
 #include "once.h"
+#include "safeopen.h"
 #include "dojo.h"
 #include "intake.h"
 #include "jsonnum.h"
@@ -539,10 +540,10 @@ struct media_run {
 static int
 hash_file(int dirfd, const char *name, char hex[65], struct stat *st, int *fdp)
 {
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	char why[256];
+	int fd = safe_open_beneath(dirfd, name, st, why, sizeof why);
 
-	if (fd < 0 || fstat(fd, st) < 0 || !S_ISREG(st->st_mode) ||
-	    sha256_fd(fd, (uint64_t)st->st_size, hex) < 0) {
+	if (fd < 0 || sha256_fd(fd, (uint64_t)st->st_size, hex) < 0) {
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -1243,15 +1244,14 @@ plan_one(struct plan_ctx *pc, int dirfd, const char *rel, const char *name)
 {
 	struct prepared p;
 	struct stat st;
-	char sidecar[NAME_MAX + 16];
+	char sidecar[NAME_MAX + 16], why[256];
 	int fd, sfd = -1;
 	struct strbuf out = STRBUF_INIT;
 
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	fd = safe_open_beneath(dirfd, name, &st, why, sizeof why);
+	if (fd < 0) {
 		memset(&p, 0, sizeof p);
-		intake_fail(&p, "open", NULL, "%s", fd < 0 && errno == ELOOP ?
-		    "it is a symbolic link, which dojobridge never follows" : "not a regular file");
+		intake_fail(&p, "open", NULL, "%s", why);
 		goto print;
 	}
 	snprintf(sidecar, sizeof sidecar, "%s.dojo.json", name);

@@ -4,6 +4,7 @@
  * that must survive a crash is temp file, fsync, rename, fsync(dir).
  */
 #include "spool.h"
+#include "safeopen.h"
 #include "jsonnum.h"
 #include "log.h"
 #include "sha256.h"
@@ -908,26 +909,10 @@ int
 spool_open_report(struct spool *s, const struct job *j, struct stat *st, char *err,
     size_t errlen)
 {
-	/* O_NONBLOCK: a FIFO dropped as a report must not hang us. */
-	int fd = open_in_job(s, j, "report", O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	char path[sizeof j->id + 32];
 
-	if (fd < 0) {
-		if (errno == ELOOP)
-			snprintf(err, errlen, "it is a symbolic link, which dojobridge never follows");
-		else
-			snprintf(err, errlen, "cannot open it: %s", strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
-		snprintf(err, errlen, "it is not a regular file (%s)",
-		    S_ISFIFO(st->st_mode) ? "a FIFO" : S_ISSOCK(st->st_mode) ? "a socket" :
-		    S_ISDIR(st->st_mode) ? "a directory" : S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) ?
-		    "a device" : "unknown type");
-		close(fd);
-		return -1;
-	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	return fd;
+	snprintf(path, sizeof path, "%s/report", j->id);
+	return safe_open_beneath(s->ownfd, path, st, err, errlen);
 }
 
 int
