@@ -261,8 +261,10 @@ key_add(struct daemon *dm, struct djob *j)
 	}
 	if (kq->n == kq->cap) {
 		kq->cap = kq->cap ? kq->cap * 2 : 4;
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression): kq->v is an array of pointers */
 		kq->v = xrealloc(kq->v, kq->cap * sizeof *kq->v);
 	}
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): kq->v is an array of pointers */
 	memmove(&kq->v[lo + 1], &kq->v[lo], (kq->n - lo) * sizeof *kq->v);
 	kq->v[lo] = j;
 	kq->n++;
@@ -280,6 +282,7 @@ key_pop(struct daemon *dm, struct djob *j)
 {
 	struct keyq *kq = j->kq;
 
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): kq->v is an array of pointers */
 	memmove(&kq->v[0], &kq->v[1], (kq->n - 1) * sizeof *kq->v);
 	kq->n--;
 	kq->wake_ms = 0;
@@ -543,7 +546,11 @@ backoff_ms(int n, long retry_after_s)
 
 	if (ms > BACKOFF_MAX_MS)
 		ms = BACKOFF_MAX_MS;
-	/* Jitter: several daemons (or keys) must not come back in step. */
+	/*
+	 * Jitter: several daemons (or keys) must not come back in step.  rand()
+	 * is enough (no secret rides on it), and ms / 2 may drop half a ms.
+	 */
+	/* NOLINTNEXTLINE(cert-msc30-c,cert-msc50-cpp,bugprone-integer-division) */
 	ms = ms / 2 + (long long)(((double)rand() / RAND_MAX) * (double)(ms / 2));
 	if (retry_after_s > 0 && retry_after_s * 1000LL > ms)
 		ms = retry_after_s * 1000LL;

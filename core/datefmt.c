@@ -469,6 +469,7 @@ parse_tokens(const struct tok *toks, size_t ntok, unsigned flags, struct when *w
 
 		if (t->type == T_NUM) {
 			char sep = is_punct(toks, ntok, i + 1, '-') ? '-' :
+			    /* NOLINTNEXTLINE(bugprone-narrowing-conversions): char constants */
 			    is_punct(toks, ntok, i + 1, '/') ? '/' :
 			    is_punct(toks, ntok, i + 1, '.') ? '.' : 0;
 

@@ -759,6 +759,13 @@ detect_here(struct detect *d, int fd, const char *name, const char *forced_scan_
 		return -1;
 	}
 	r->kind = f.pub.kind;
+	if (f.too_deep) {
+		r->status = DETECT_ERROR;
+		snprintf(r->error, sizeof r->error, "the XML report nests its elements more than 256 "
+		    "levels deep, which no scanner writes: a hostile or broken file");
+		facts_release(&f);
+		return -1;
+	}
 	/* Half a report would reimport as "these findings are gone": never take one. */
 	if (f.cut_short) {
 		r->status = DETECT_ERROR;

@@ -39,6 +39,8 @@ struct dojo {
 };
 
 /* Tracks when a byte last moved, for the idle timeout. */
+#define PROGRESS_BYTES	1024
+
 struct activity {
 	struct timespec last;
 	curl_off_t ul, dl;
@@ -235,9 +237,13 @@ on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 	struct timespec now;
 
 	(void)dltotal;
-	(void)ultotal;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (dlnow != a->dl || ulnow != a->ul) {
+	/*
+	 * Progress is a kilobyte moved, or the answer's first bytes: a server
+	 * that trickles a byte now and then must not hold the upload forever.
+	 */
+	if (ulnow - a->ul >= PROGRESS_BYTES || dlnow - a->dl >= PROGRESS_BYTES ||
+	    (a->dl == 0 && dlnow > 0) || (ultotal > 0 && ulnow == ultotal && a->ul != ulnow)) {
 		a->dl = dlnow;
 		a->ul = ulnow;
 		a->last = now;

@@ -299,6 +299,7 @@ read_xml(struct facts *f, int fd, const char *name)
 {
 	xmlTextReaderPtr r;
 	const char *s;
+	char err[256];
 	int ret, pending = 0, ok;
 
 	r = xmlscan_open_limit(fd, name, FACTS_XML_LIMIT);
@@ -366,6 +367,9 @@ read_xml(struct facts *f, int fd, const char *name)
 			pending = 1;
 		}
 	}
+	/* libxml2 stops at 256 levels: no parser of DefectDojo's reads such a file sensibly. */
+	if (xmlscan_error(r, err, sizeof err) == 0 && strstr(err, "Excessive depth") != NULL)
+		f->too_deep = 1;
 	xmlFreeTextReader(r);
 	return 0;
 }

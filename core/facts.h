@@ -62,6 +62,7 @@ struct facts {
 	struct facts_chunk *chunks;	/* storage of every string */
 	struct facts_list attrs, children, keys, elem_keys, scalars, header, members;
 	int cut_short;			/* JSON or XML that ends before its value or root closes */
+	int too_deep;			/* XML nested past libxml2's 256 levels in its first MiB */
 	int oom;
 };
 

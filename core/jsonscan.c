@@ -663,6 +663,11 @@ jsonscan_find(int fd, const char *path, unsigned flags, char *out, size_t outlen
 		if (type == J_KEY) {
 			const struct step *s = d <= nsteps ? &steps[d - 1] : NULL;
 
+			/*
+			 * A key comes only inside an object (d >= 1), and steps[0..nsteps)
+			 * are all set: the analyser follows neither.
+			 */
+			/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult) */
 			keyok[d] = s != NULL && !t.keylong && s->key != NULL &&
 			    s->keylen == t.keylen && memcmp(s->key, t.key, t.keylen) == 0;
 			continue;
@@ -671,7 +676,7 @@ jsonscan_find(int fd, const char *path, unsigned flags, char *out, size_t outlen
 			continue;
 		/* A value starts at depth d. */
 		if (d > 0 && t.stack[d - 1] == '[')
-			idx[d]++;
+			idx[d]++;	/* NOLINT(clang-analyzer-core.uninitialized.Assign): set at the '[' */
 		if (type == J_OBJ || type == J_ARR) {
 			onpath[d + 1] = (unsigned char)(on && d < nsteps);
 			keyok[d + 1] = 0;

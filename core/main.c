@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -752,8 +753,9 @@ main(int argc, char **argv)
 	ssize_t n;
 	int i, rc;
 
-	/* The daemon holds a token: never let it land in a core file. */
+	/* Every command may hold a token: never let it land in a core file or a debugger's hands. */
 	setrlimit(RLIMIT_CORE, &nocore);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* A detection worker (sandbox.h): no options, no configuration, no token. */
 	if (argc >= 2 && strcmp(argv[1], "detect-worker") == 0) {
 		log_init("dojobridge-worker", 0, LOG_LEVEL_INFO);

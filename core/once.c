@@ -217,8 +217,10 @@ upload_job(struct run *r, const struct conf_drop *dr, struct spool *s, struct jo
 				fail_job(r, s, j, p, &res, "upload", res.message, res.hint);
 			} else {
 				r->server_down = 1;
-				snprintf(r->server_problem, sizeof r->server_problem, "%s", res.message);
-				log_errorx("dojo: %s; leaving the queue for the next run", res.message);
+				/* The hint says what to change when retrying cannot help (TLS, a pin). */
+				snprintf(r->server_problem, sizeof r->server_problem, "%s%s%s%s", res.message,
+				    res.hint[0] ? " (" : "", res.hint, res.hint[0] ? ")" : "");
+				log_errorx("dojo: %s; leaving the queue for the next run", r->server_problem);
 				add_row(r, j, p, "queued", res.message, &res);
 				r->queued++;
 				spool_untake(s, j);
@@ -1090,7 +1092,8 @@ runs_run(const struct conf *c, const char *drop, const char *name, int json)
 		}
 		closedir(dir);
 	}
-	qsort(names, n, sizeof *names, by_name);
+	if (n > 0)
+		qsort(names, n, sizeof *names, by_name);
 	if (json)
 		fputs("[", stdout);
 	else if (n == 0)

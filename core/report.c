@@ -716,6 +716,8 @@ filter_keys_server(const cJSON *list, size_t *n)
 	const cJSON *e;
 
 	*n = 0;
+	/* The macro tests cJSON_IsArray(list) twice; the analyser thinks the two may differ. */
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 	cJSON_ArrayForEach(e, (cJSON_IsArray(list) ? list : NULL)) {
 		char *v = jtext(cJSON_GetObjectItemCaseSensitive(e, "value"));
 		const char *f = jstr(e, "field");
@@ -976,6 +978,8 @@ template_block_ids(const cJSON *cur, long **ids)
 
 	*ids = xcalloc((size_t)cJSON_GetArraySize(list) + 1, sizeof **ids);
 	order = xcalloc((size_t)cJSON_GetArraySize(list) + 1, sizeof *order);
+	/* The macro tests cJSON_IsArray(list) twice; the analyser thinks the two may differ. */
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 	cJSON_ArrayForEach(e, (cJSON_IsArray(list) ? list : NULL)) {
 		const cJSON *o = cJSON_GetObjectItemCaseSensitive(e, "order");
 		long id = jnum(e, "block_id"), ord = json_long(o, (long)n);

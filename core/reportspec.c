@@ -767,6 +767,8 @@ json_block(struct json_spec *j, const cJSON *obj, int i)
 			b->fields_where = xasprintf("%s.%s.fields", where, cfg_key);
 			if (!cJSON_IsArray(v))
 				json_err(j, where, "%s.fields must be a list of column paths", cfg_key);
+			/* The macro tests cJSON_IsArray(v) twice; the analyser thinks the two may differ. */
+			/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 			cJSON_ArrayForEach(it, (cJSON_IsArray(v) ? v : NULL)) {
 				if (!cJSON_IsString(it)) {
 					json_err(j, where, "%s.fields must hold strings", cfg_key);
@@ -806,6 +808,8 @@ json_template(struct json_spec *j, const cJSON *obj, int i)
 		t->theme_where = json_where(j->path, "templates", i, name, ".theme");
 	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "blocks")) != NULL && !cJSON_IsArray(v))
 		json_err(j, where, "blocks must be a list of block names, in order");
+	/* The macro tests cJSON_IsArray(v) twice; the analyser thinks the two may differ. */
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference) */
 	cJSON_ArrayForEach(it, (cJSON_IsArray(v) ? v : NULL)) {
 		char tail[32], *w;
 

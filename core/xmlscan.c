@@ -366,11 +366,11 @@ text_end(struct text *t)
 static int
 element_text(xmlTextReaderPtr r, int depth, struct text *t)
 {
-	int ret, type;
+	int type;
 
 	if (xmlTextReaderIsEmptyElement(r))
 		return 0;
-	while ((ret = xmlTextReaderRead(r)) == 1) {
+	while (xmlTextReaderRead(r) == 1) {
 		type = xmlTextReaderNodeType(r);
 		if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r) == depth)
 			return 0;

@@ -106,11 +106,11 @@ zipscan_members(int fd, void (*fn)(void *arg, const char *name), void *arg, char
 	struct source s;
 	struct archive *a = open_zip(fd, &s, err, errlen);
 	struct archive_entry *e;
-	int n = 0, rc;
+	int n = 0;
 
 	if (a == NULL)
 		return -1;
-	while (n < ZIPSCAN_MAX_MEMBERS && (rc = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+	while (n < ZIPSCAN_MAX_MEMBERS && archive_read_next_header(a, &e) == ARCHIVE_OK) {
 		const char *name = archive_entry_pathname(e);
 
 		if (name != NULL) {

@@ -63,12 +63,12 @@ field(const unsigned char *p, size_t len, size_t i, char delim, int col,
 		} else if (p[i] == '"') {
 			quoted = 1;
 			continue;
-		} else if (p[i] == delim || p[i] == '\n' || p[i] == '\r') {
+		} else if (p[i] == (unsigned char)delim || p[i] == '\n' || p[i] == '\r') {
 			if (c == col) {
 				out[n] = '\0';
 				return 0;
 			}
-			if (p[i] != delim)
+			if (p[i] != (unsigned char)delim)
 				return -1;
 			c++;
 			continue;

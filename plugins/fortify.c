@@ -79,6 +79,7 @@ loose_iso(const char *s, char out[11])
 	unsigned y, m, d;
 	char end;
 
+	/* NOLINTNEXTLINE(cert-err34-c): widths bound each number, the range checks the rest */
 	if (sscanf(s, "%4u-%2u-%2u%c", &y, &m, &d, &end) != 3 ||
 	    y < 1990 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31)
 		return -1;

@@ -11,6 +11,35 @@ sits beside this file.  Python 3.11 standard library only.
 
 Run `fakedojo.py --help`; README.md beside this file describes the control
 endpoint and the record format.
+
+Hostile-server fault items, for tests of a client that must not trust its
+server (tests/test-hostile-input.sh).  They go in a "next" item like the
+others, alone or with "status" (default 201 for "huge" and "trickle"):
+
+- {"status": 201, "body": "{not json", "content_type": "application/json"}:
+  "content_type" sets the Content-Type of a string "body" (default text/html).
+  A "body" of "" is an answer with an empty body.
+- {"status": 302, "location": URL}: adds a Location header to the answer.
+  The stand-in records every request it receives, also to paths it does not
+  serve (404), so a followed redirect shows in the record.
+- {"huge": N}: an answer announcing N bytes (Content-Length) and streaming
+  them lazily, 64 KiB at a time, until all are sent or the client hangs up;
+  nothing of that size is ever held in memory.  The log says
+  "fault huge: client hung up after B of N bytes" (or "sent all N bytes").
+- {"trickle": true} or {"trickle": S}: send the status line and headers
+  (Content-Length 1 GB), then one byte per second, forever (or for S
+  seconds), until the client hangs up.  The log says
+  "fault trickle: client hung up after B bytes" (or "stopped after ...").
+
+The record gains "invalid_utf8": [part names] when a multipart part's
+header (its name or filename) or text was not valid UTF-8; the values shown
+in "fields" and "files" have U+FFFD in place of the bad bytes.
+
+TLS: --tls-cert FILE --tls-key FILE serve HTTPS with that certificate (the
+handshake runs in the request's thread, so a client that refuses the
+certificate costs nothing but its own connection; the log says
+"TLS handshake failed: ...").  `ctl` and `state` then need --tls; they do
+not check the certificate.
 """
 
 import argparse
@@ -31,6 +60,7 @@ import re
 import signal
 import socket
 import sqlite3
+import ssl
 import struct
 import sys
 import tempfile
@@ -647,6 +677,7 @@ class Form:
         self.fields = []  # (name, text) as received
         self.files = []  # (name, UploadedFile) as received
         self.by_name = (collections.defaultdict(list), collections.defaultdict(list))
+        self.invalid_utf8 = []  # names of the parts whose header or text was not UTF-8
 
     def add_field(self, name, text):
         self.fields.append((name, text))
@@ -719,7 +750,8 @@ def split_multipart(buf, delim):
         if head_end < 0:
             continue  # no header block within the limit: Django skips such a part
         headers = {}
-        for line in bytes(buf[start:head_end]).decode("utf-8", "replace").split("\r\n"):
+        raw_head = bytes(buf[start:head_end])
+        for line in raw_head.decode("utf-8", "replace").split("\r\n"):
             main, hparams = parse_header_params(line)
             hname, sep, value = main.partition(":")
             if sep:
@@ -728,6 +760,8 @@ def split_multipart(buf, delim):
         name = disposition.get("name")
         if not name:
             continue
+        if not valid_utf8(raw_head):
+            form.invalid_utf8.append(name)
         if disposition.get("filename"):
             filename = sanitize_filename(disposition["filename"])
             if filename is None:
@@ -740,8 +774,19 @@ def split_multipart(buf, delim):
             field_bytes += len(name) + 2 + (end - data_start)
             if field_bytes > MAX_FIELD_BYTES or len(form.fields) >= MAX_FIELDS:
                 raise server_error()
-            form.add_field(name, bytes(buf[data_start:end]).decode("utf-8", "replace"))
+            raw = bytes(buf[data_start:end])
+            if not valid_utf8(raw) and name not in form.invalid_utf8:
+                form.invalid_utf8.append(name)
+            form.add_field(name, raw.decode("utf-8", "replace"))
     return form
+
+
+def valid_utf8(data):
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 # ---------------------------------------------------------------------------
@@ -1506,7 +1551,7 @@ def check_length(table, name):
 # Faults: what nginx and uwsgi in front of a busy DefectDojo do.
 
 class Faults:
-    ITEM_KEYS = {"status", "reset", "slow", "body", "process"}
+    ITEM_KEYS = {"status", "reset", "slow", "body", "process", "content_type", "location", "huge", "trickle"}
 
     def __init__(self, fail_rate, reset_rate, slow, refuse_token, seed):
         self.lock = threading.Lock()
@@ -1533,8 +1578,16 @@ class Faults:
         for item in items:
             if set(item) - self.ITEM_KEYS:
                 raise ValueError(f"unknown fault keys: {', '.join(sorted(set(item) - self.ITEM_KEYS))}")
-            if not {"status", "reset", "slow"} & set(item):
-                raise ValueError('each "next" item needs "status", "reset" or "slow"')
+            if not {"status", "reset", "slow", "huge", "trickle"} & set(item):
+                raise ValueError('each "next" item needs "status", "reset", "slow", "huge" or "trickle"')
+            if "huge" in item and (isinstance(item["huge"], bool) or not isinstance(item["huge"], int)
+                                   or item["huge"] < 0):
+                raise ValueError('"huge" must be a number of bytes')
+            if "trickle" in item and item["trickle"] is not True:
+                check_seconds(item["trickle"], "trickle")
+            for key in ("content_type", "location"):
+                if key in item and not isinstance(item[key], str):
+                    raise ValueError(f'"{key}" must be a string')
             if "status" in item and not (isinstance(item["status"], int) and 100 <= item["status"] <= 599):
                 raise ValueError('"status" must be an HTTP status code')
             if "slow" in item:
@@ -1817,6 +1870,9 @@ class Recorder:
                     "query": req.query, "headers": headers, "auth": auth.state,
                     "content_type": req.headers.get("Content-Type"), "fields": fields, "files": files,
                     "status": status, "response": recorded, "fault": fault}
+            if form.invalid_utf8:
+                # Parts whose raw bytes were not UTF-8 (shown above with U+FFFD).
+                line["invalid_utf8"] = form.invalid_utf8
             self.file.write(json.dumps(line, ensure_ascii=False) + "\n")
             self.file.flush()
 
@@ -1926,9 +1982,14 @@ class Handler(BaseHTTPRequestHandler):
         # A status or reset fault stands in for the application unless the
         # fault says the request is processed first ("process": true).
         response = None
-        if fault.get("process") or not ("status" in fault or fault.get("reset")):
+        if fault.get("process") or not ("status" in fault or fault.get("reset")
+                                        or "huge" in fault or "trickle" in fault):
             response = srv.app.handle(req, auth)
         label = describe_fault(fault)
+        if "huge" in fault or "trickle" in fault:
+            srv.recorder.write(req, auth, req.form, fault.get("status", 201), None, label)
+            self.stream_garbage(fault)
+            return
         if fault.get("reset"):
             srv.recorder.write(req, auth, req.form, None, None, label)
             self.reset()
@@ -1953,6 +2014,38 @@ class Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(response.body)
 
+    def stream_garbage(self, fault):
+        """The "huge" and "trickle" faults: an answer that never ends in
+        practice, written lazily until the client hangs up."""
+        self.close_connection = True
+        status = fault.get("status", 201)
+        total = fault["huge"] if "huge" in fault else 10 ** 9
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(total))
+        self.end_headers()
+        sent = 0
+        try:
+            self.wfile.flush()
+            if "huge" in fault:
+                chunk = b"[" * 65536
+                while sent < total:
+                    n = min(len(chunk), total - sent)
+                    self.wfile.write(chunk[:n])
+                    sent += n
+                log(f"fault huge: sent all {total} bytes")
+            else:
+                limit = None if fault["trickle"] is True else fault["trickle"]
+                start = time.monotonic()
+                while sent < total and (limit is None or time.monotonic() - start < limit):
+                    self.wfile.write(b"[")
+                    self.wfile.flush()
+                    sent += 1
+                    time.sleep(1)
+                log(f"fault trickle: stopped after {sent} bytes")
+        except OSError:
+            log(f"fault {'huge' if 'huge' in fault else 'trickle'}: client hung up after {sent} of {total} bytes")
+
     def reset(self):
         """Drop the connection with a TCP reset and no answer at all."""
         self.close_connection = True
@@ -1973,8 +2066,11 @@ def fault_response(fault):
     if "body" in fault:
         body = fault["body"]
         if isinstance(body, str):
-            return Response(status, body.encode(), "text/html", recorded=body)
-        return json_response(status, body)
+            return Response(status, body.encode(), fault.get("content_type", "text/html"),
+                            {"Location": fault["location"]} if "location" in fault else None, recorded=body)
+        return json_response(status, body, {"Location": fault["location"]} if "location" in fault else None)
+    if "location" in fault:
+        return Response(status, b"", "text/html; charset=utf-8", {"Location": fault["location"]}, recorded="")
     if status == 500:
         return json_response(500, server_error().body)
     if status in NGINX_TITLES or status >= 500:
@@ -2003,12 +2099,25 @@ def read_body(rfile, length):
 
 
 class Server(ThreadingHTTPServer):
-    def __init__(self, address, app, recorder, proxy_max_body, verbose):
+    def __init__(self, address, app, recorder, proxy_max_body, verbose, tls=None):
         super().__init__(address, Handler)
         self.app = app
         self.recorder = recorder
         self.proxy_max_body = proxy_max_body
         self.verbose = verbose
+        self.tls = tls  # an ssl.SSLContext, or None for plain HTTP
+
+    def finish_request(self, request, client_address):
+        if self.tls is not None:
+            # The handshake happens here, in the request's own thread.
+            request.settimeout(10)
+            try:
+                request = self.tls.wrap_socket(request, server_side=True)
+            except (ssl.SSLError, OSError) as e:
+                log(f"TLS handshake failed: {e}")
+                return
+            request.settimeout(None)
+        super().finish_request(request, client_address)
 
 
 # ---------------------------------------------------------------------------
@@ -2046,8 +2155,14 @@ def serve(args):
         log("warning: no API token configured; every API request will get a 403")
     faults = Faults(args.fail_rate, args.reset_rate, args.slow, args.refuse_token, args.seed)
     dojo = Dojo(schema, store, args.today, args.max_file_size_mb)
+    tls = None
+    if args.tls_cert or args.tls_key:
+        if not (args.tls_cert and args.tls_key):
+            raise SystemExit("fakedojo: --tls-cert and --tls-key go together")
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
     server = Server((args.host, args.port), App(schema, store, dojo, faults), Recorder(args.record),
-                    args.proxy_max_body_mb * 1024 * 1024, args.verbose)
+                    args.proxy_max_body_mb * 1024 * 1024, args.verbose, tls)
     port = server.server_address[1]
 
     stop = threading.Event()
@@ -2059,7 +2174,7 @@ def serve(args):
     thread.start()
     if args.port_file:
         write_port_file(args.port_file, port)
-    log(f"DefectDojo {schema.version} stand-in listening on http://{args.host}:{port}/")
+    log(f"DefectDojo {schema.version} stand-in listening on {'https' if tls else 'http'}://{args.host}:{port}/")
     stop.wait()
     server.shutdown()
     server.server_close()
@@ -2073,11 +2188,12 @@ def serve(args):
 
 
 def helper_request(args, method, path, body=None):
-    url = f"http://{args.host}:{args.port}{path}"
+    url = f"{'https' if args.tls else 'http'}://{args.host}:{args.port}{path}"
     req = urllib.request.Request(url, data=body, method=method,
                                  headers={"Content-Type": "application/json"} if body is not None else {})
+    context = ssl._create_unverified_context() if args.tls else None
     try:
-        with urllib.request.urlopen(req, timeout=args.timeout) as resp:
+        with urllib.request.urlopen(req, timeout=args.timeout, context=context) as resp:
             status, text = resp.status, resp.read().decode("utf-8")
     except urllib.error.HTTPError as e:
         status, text = e.code, e.read().decode("utf-8")
@@ -2166,6 +2282,8 @@ def build_parser():
                         help='answer every token with 403 {"detail":"Invalid token."}')
     server.add_argument("--seed", type=int, help="seed for the fault randomness")
     server.add_argument("--verbose", action="store_true", help="log each request to stderr")
+    server.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this PEM certificate (chain)")
+    server.add_argument("--tls-key", metavar="FILE", help="the PEM private key of --tls-cert")
 
     for name, text in (("ctl", "send a JSON control request to a running server and print the answer"),
                        ("state", "print the state dump of a running server")):
@@ -2173,6 +2291,7 @@ def build_parser():
         p.add_argument("--host", default="127.0.0.1", help="server address (default 127.0.0.1)")
         p.add_argument("--port", type=int, required=True, help="server port")
         p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait (default 10)")
+        p.add_argument("--tls", action="store_true", help="the server speaks HTTPS (its certificate is not checked)")
         if name == "ctl":
             p.add_argument("json", help="the control request, a JSON object")
     return parser

@@ -18,7 +18,7 @@
  * message starts "HTTP <status>: "; an import confirmed only with a
  * positive test id.
  */
-#include "dojo.c"
+#include "dojo.c"	/* NOLINT(bugprone-suspicious-include): to reach its static reader */
 
 #include "fuzzutil.h"
 

@@ -95,7 +95,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rep.parser_reads_dates = size % 3 == 0 ? -1 : (int)(size % 3) - 1;
 	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
 		rep.upload_ext = exts[i];
-		rep.kind_is_xml = i % 2;
+		rep.kind_is_xml = i % 2;	/* NOLINT(bugprone-narrowing-conversions): 0 or 1 */
 		rep.kind_is_json = i == 2;
 		rep.kind_is_csv = i == 4;
 		check_upload(&rep);

@@ -37,6 +37,7 @@ keep_stderr(void)
 }
 
 /* Halt on every undefined behaviour, as on a crash; suppressions still apply. */
+/* NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp): UBSan's */
 const char *__ubsan_default_options(void);
 
 const char *

@@ -290,7 +290,7 @@ test_deep_nesting(void **state)
 	close(fd);
 	memset(doc, '{', 1);
 	for (i = 0; i + 6 < n; i += 6)
-		memcpy(doc + i, "{\"a\":[", 6);
+		memcpy(doc + i, "{\"a\":[", 6);	/* NOLINT(bugprone-not-null-terminated-result): bytes, no string */
 	fd = temp_fd(doc, i);
 	assert_int_equal(find(fd, "a[0].a", 0, out, sizeof(out), err), -1);
 	assert_true(strstr(err, "nesting deeper than 512") != NULL);

@@ -320,7 +320,7 @@ test_depth_limit(void **state)
 	(void)state;
 	assert_non_null(doc);
 	for (i = 0; i < n; i++) {
-		memcpy(doc + len, "<a>", 3);
+		memcpy(doc + len, "<a>", 3);	/* NOLINT(bugprone-not-null-terminated-result): bytes, no string */
 		len += 3;
 	}
 	fd = temp_fd(doc, len);
@@ -364,7 +364,7 @@ test_open_limit(void **state)
 	assert_non_null(doc);
 	len += (size_t)snprintf(doc, 64, "<r>");
 	while (len < 190000) {
-		memcpy(doc + len, "<a>xxxxxxxxxx</a>", 17);
+		memcpy(doc + len, "<a>xxxxxxxxxx</a>", 17);	/* NOLINT(bugprone-not-null-terminated-result): bytes, no string */
 		len += 17;
 	}
 	len += (size_t)snprintf(doc + len, 64, "</r>");
