@@ -65,7 +65,8 @@ wait_for 20 '[ "$(count_in "$S/failed")" = 2 ]' "the 400 goes to failed/"
 job=$(grep -l '"http_status": 400' "$S"/failed/*/error.json | head -n 1 | xargs dirname | xargs basename)
 $DOJOBRIDGE -c "$T/conf.d" retry "$job" >"$T/retry.out" 2>&1 || { cat "$T/retry.out"; fail "retry exited $?"; }
 wait_for 20 '[ "$(imports)" = 3 ]' "the retried job is imported"
-[ -f "$S/done/$job/error.previous.json" ] || fail "the earlier error is kept"
+# The receipt follows the server's answer: wait for the move, not just the request.
+wait_for 20 '[ -f "$S/done/$job/error.previous.json" ]' "the earlier error is kept"
 $DOJOBRIDGE -c "$T/conf.d" retry no-such-job 2>"$T/retry.err" && fail "retry of an unknown job must fail"
 grep -q 'no failed job no-such-job' "$T/retry.err" || fail "retry names the unknown job"
 

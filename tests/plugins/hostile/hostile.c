@@ -92,8 +92,14 @@ hostile_extract(const struct dojobridge_host *host, struct dojobridge_call *call
 
 		if (token != NULL)
 			snprintf(buf, sizeof buf, "DOJO_TOKEN=%s", token);
-		host->set(call, DOJOBRIDGE_TARGET, token ? buf : environ && *environ ?
-		    "some environment" : "no environment");
+		int others = 0;
+
+		/* A sanitizer build's worker gets its sanitizer options, and nothing else. */
+		for (char **e = environ; e != NULL && *e != NULL; e++)
+			if (strstr(*e, "SAN_OPTIONS=") == NULL)
+				others++;
+		host->set(call, DOJOBRIDGE_TARGET, token ? buf : others ? "some environment" :
+		    "no environment");
 	}
 	host->set(call, DOJOBRIDGE_TOOL, "hostile");
 	return 0;
