@@ -21,21 +21,11 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
+#include "rawtext.h"
 
 #define ASFF		"AWS Security Finding Format (ASFF) Scan"
 #define SECURITYHUB	"AWS Security Hub Scan"
 #define INSPECTOR2	"AWS Inspector2 Scan"
-
-static const unsigned char *
-find(const unsigned char *p, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; len >= n; p++, len--)
-		if (memcmp(p, needle, n) == 0)
-			return p;
-	return NULL;
-}
 
 static int
 aws_probe(const struct dojobridge_host *host, struct dojobridge_call *call,

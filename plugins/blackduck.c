@@ -19,14 +19,9 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
+#include "rawtext.h"
 
 static const char *const zip_types[] = { "Blackduck Component Risk", NULL };
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
 
 /* Column names, compared as exports spell them but ignoring case. */
 static long

@@ -10,17 +10,12 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
+#include "rawtext.h"
 
 static const char *const required[] = {
 	"reference_number", "bounty_code", "vrt_lineage", "submitted_at",
 	"bug_url", "title", "priority", NULL
 };
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
 
 /* The index of a column, compared ignoring case; -1 when absent. */
 static long
@@ -45,57 +40,6 @@ has_columns(const char *const *header, const char *const *names)
 		if (column(header, *names) < 0)
 			return 0;
 	return 1;
-}
-
-/*
- * Field `col` of the first record after the header in CSV text (the head),
- * quotes removed.  Fails when that record does not end inside the text,
- * unless the text is the whole file.
- */
-static int
-csv_row_field(const unsigned char *p, size_t len, int whole, char delim,
-    long col, char *out, size_t outlen)
-{
-	size_t i = 0, n = 0;
-	long field = 0;
-	int quoted = 0, row = 0;
-
-	if (len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
-		i = 3;
-	for (; i < len; i++) {
-		unsigned char c = p[i];
-
-		if (quoted) {
-			if (c == '"' && i + 1 < len && p[i + 1] == '"')
-				i++;
-			else if (c == '"') {
-				quoted = 0;
-				continue;
-			}
-		} else if (c == '"') {
-			quoted = 1;
-			continue;
-		} else if (c == (unsigned char)delim) {
-			if (row == 1 && field == col)
-				break;
-			field++;
-			continue;
-		} else if (c == '\n' || c == '\r') {
-			if (row == 1)
-				break;
-			if (c == '\r' && i + 1 < len && p[i + 1] == '\n')
-				i++;
-			row = 1;
-			field = 0;
-			continue;
-		}
-		if (row == 1 && field == col && n + 1 < outlen)
-			out[n++] = (char)(c == '\n' || c == '\r' ? ' ' : c);
-	}
-	out[n] = '\0';
-	if (row != 1 || field != col || (i >= len && !whole))
-		return -1;
-	return 0;
 }
 
 /* 1 when the whole file is in the head and nothing but blank space follows

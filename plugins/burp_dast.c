@@ -19,19 +19,9 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
+#include "rawtext.h"
 
 static const char *const dast_alternatives[] = { "Burp Enterprise Scan", NULL };
-
-static const unsigned char *
-find(const unsigned char *p, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; len >= n; p++, len--)
-		if (memcmp(p, needle, n) == 0)
-			return p;
-	return NULL;
-}
 
 static int
 burp_dast_probe(const struct dojobridge_host *host, struct dojobridge_call *call,

@@ -9,17 +9,12 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
+#include "rawtext.h"
 
 static const char *const required[] = {
 	"Token", "Tag", "Title", "Type", "CreatedAt", "BrowserUrl",
 	"StepsToReproduce", "SuggestedFix", NULL
 };
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
 
 /* The index of a column, compared ignoring case; -1 when absent. */
 static long

@@ -14,20 +14,9 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
+#include "rawtext.h"
 
 #define WINDOW	(32 * 1024)
-
-/* The first occurrence of needle in p[0..len), or NULL. */
-static const unsigned char *
-find(const unsigned char *p, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; len >= n; p++, len--)
-		if (memcmp(p, needle, n) == 0)
-			return p;
-	return NULL;
-}
 
 /* A cell whose whole text is name: ">name<" in sharedStrings or sheet XML. */
 static int

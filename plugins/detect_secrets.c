@@ -7,47 +7,7 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
-
-/* The first occurrence of needle in p[0..len), or NULL. */
-static const unsigned char *
-find(const unsigned char *p, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; len >= n; p++, len--)
-		if (memcmp(p, needle, n) == 0)
-			return p;
-	return NULL;
-}
-
-static size_t
-skip_ws(const unsigned char *p, size_t len, size_t i)
-{
-	while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
-	    p[i] == '\n'))
-		i++;
-	return i;
-}
-
-/*
- * Where the value of the first key `name` (quotes included) starts in raw
- * JSON text that may be cut anywhere: the index of its first byte, or len
- * when there is no such key.  A string equal to name but used as a value
- * is skipped.
- */
-static size_t
-value_of(const unsigned char *p, size_t len, const char *name)
-{
-	const unsigned char *hit;
-	size_t i = 0, m = strlen(name);
-
-	while ((hit = find(p + i, len - i, name)) != NULL) {
-		i = skip_ws(p, len, (size_t)(hit - p) + m);
-		if (i < len && p[i] == ':')
-			return skip_ws(p, len, i + 1);
-	}
-	return len;
-}
+#include "rawtext.h"
 
 /* Whether the first key `name` (quoted) in raw JSON text holds [], {} or null. */
 static int
@@ -61,13 +21,6 @@ empty_value(const unsigned char *p, size_t len, const char *name)
 		return 0;
 	i = skip_ws(p, len, i + 1);
 	return i < len && (p[i] == ']' || p[i] == '}');
-}
-
-/* Whether the head holds the whole file, so that raw searches are complete. */
-static int
-whole(const struct dojobridge_facts *facts)
-{
-	return facts->size == facts->head_len;
 }
 
 static int

@@ -8,27 +8,7 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
-
-/* The first occurrence of needle in p[0..len), or NULL. */
-static const unsigned char *
-find(const unsigned char *p, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; len >= n; p++, len--)
-		if (memcmp(p, needle, n) == 0)
-			return p;
-	return NULL;
-}
-
-static size_t
-skip_ws(const unsigned char *p, size_t len, size_t i)
-{
-	while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
-	    p[i] == '\n'))
-		i++;
-	return i;
-}
+#include "rawtext.h"
 
 /* Whether every "messages" in the (whole) text is an empty array. */
 static int

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
+#include "rawtext.h"
 
 /* Does needle occur in the len bytes at p? */
 static int
@@ -23,12 +24,6 @@ contains(const unsigned char *p, size_t len, const char *needle)
 		if (memcmp(p, needle, n) == 0)
 			return 1;
 	return 0;
-}
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
 static int

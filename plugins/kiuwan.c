@@ -14,15 +14,10 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
+#include "rawtext.h"
 
 #define CODE	"Kiuwan Scan"
 #define SCA	"Kiuwan SCA Scan"
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
 
 static int
 has_column(const char *const *header, const char *name)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
+#include "rawtext.h"
 
 static const char *const test_names[] = {
 	"content-security-policy", "contribute", "cookies",
@@ -20,17 +21,6 @@ static const char *const test_names[] = {
 	"x-content-type-options", "x-frame-options", "x-xss-protection",
 	NULL
 };
-
-static const unsigned char *
-find(const unsigned char *p, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; len >= n; p++, len--)
-		if (memcmp(p, needle, n) == 0)
-			return p;
-	return NULL;
-}
 
 static int
 only_test_names(const char *const *k)

@@ -13,17 +13,7 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
-
-static const unsigned char *
-find(const unsigned char *p, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; len >= n; p++, len--)
-		if (memcmp(p, needle, n) == 0)
-			return p;
-	return NULL;
-}
+#include "rawtext.h"
 
 static int
 nikto_keys(const char *const *k)

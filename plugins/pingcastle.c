@@ -10,17 +10,7 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
-
-static const unsigned char *
-find(const unsigned char *p, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; len >= n; p++, len--)
-		if (memcmp(p, needle, n) == 0)
-			return p;
-	return NULL;
-}
+#include "rawtext.h"
 
 static int
 pingcastle_probe(const struct dojobridge_host *host, struct dojobridge_call *call,

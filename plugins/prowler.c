@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
+#include "rawtext.h"
 
 #define V2	"AWS Prowler Scan"
 #define V3	"AWS Prowler V3"
@@ -30,23 +31,6 @@
 enum format { NONE, V2_CSV, V2_JSON, V3_JSON, V4_CSV, V4_OCSF };
 
 static const char *const ocsf_alternatives[] = { V3, NULL };
-
-static const unsigned char *
-find(const unsigned char *p, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; len >= n; p++, len--)
-		if (memcmp(p, needle, n) == 0)
-			return p;
-	return NULL;
-}
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
 
 /* Column index of name in the header, whatever its case, or -1. */
 static int

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
+#include "rawtext.h"
 
 #define QUALYS		"Qualys Scan"
 #define HACKER_GUARDIAN	"Qualys Hacker Guardian Scan"
@@ -31,12 +32,6 @@
 enum form { NONE, ASSET_XML, VM_CSV, PCI_CSV, WEBGUI_XML, WAS_XML };
 
 static const char *const pci_alternatives[] = { QUALYS, NULL };
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
 
 static int
 has_column(const char *const *header, const char *name)

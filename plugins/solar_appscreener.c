@@ -12,12 +12,7 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
+#include "rawtext.h"
 
 static int
 has_column(const char *const *header, const char *name)

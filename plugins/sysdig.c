@@ -22,15 +22,10 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
+#include "rawtext.h"
 
 #define CLI	"Sysdig CLI Report"
 #define REPORT	"Sysdig Vulnerability Report"
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
 
 static int
 has_column(const char *const *header, const char *name)

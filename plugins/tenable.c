@@ -10,14 +10,9 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
+#include "rawtext.h"
 
 enum csv_kind { NOT_CSV, NESSUS_CSV, SC_CSV, IO_CSV };
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
 
 /* Exports differ in case ("Plugin ID", "plugin id"), never in spelling. */
 static int

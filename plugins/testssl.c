@@ -9,12 +9,7 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
+#include "rawtext.h"
 
 /* Index of column `name` (case-insensitive) in header, or -1. */
 static int

@@ -14,20 +14,10 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
+#include "rawtext.h"
 #include "rawjson.h"
 
 #define GROUP	"aquasecurity.github.io"
-
-static const unsigned char *
-find(const unsigned char *p, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; len >= n; p++, len--)
-		if (memcmp(p, needle, n) == 0)
-			return p;
-	return NULL;
-}
 
 /* The string value of the first `key` (quotes included) in raw JSON text. */
 static int

@@ -15,12 +15,7 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
+#include "rawtext.h"
 
 /* Index of column `name` (case-insensitive) in header, or -1. */
 static int
@@ -51,17 +46,6 @@ static const char *const trustwave_columns[] = {
 	"Status", "IP", "Target Name", "Domain", "Vulnerability Name",
 	"Severity", NULL
 };
-
-static const unsigned char *
-find(const unsigned char *p, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; len >= n; p++, len--)
-		if (memcmp(p, needle, n) == 0)
-			return p;
-	return NULL;
-}
 
 /* Only Fusion's paging keys, and items an empty array? */
 static int

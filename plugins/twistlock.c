@@ -16,12 +16,7 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
+#include "rawtext.h"
 
 /* Index of column `name` (case-insensitive) in header, or -1. */
 static int
@@ -94,17 +89,6 @@ static const char *const twistlock_columns[] = {
 	"Registry", "Repository", "Tag", "Id", "Distro", "CVE ID",
 	"Compliance ID", "Severity", "Packages", "Package Version", NULL
 };
-
-static const unsigned char *
-find(const unsigned char *p, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; len >= n; p++, len--)
-		if (memcmp(p, needle, n) == 0)
-			return p;
-	return NULL;
-}
 
 static int
 twistlock_probe(const struct dojobridge_host *host, struct dojobridge_call *call,

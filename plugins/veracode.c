@@ -18,12 +18,7 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
+#include "rawtext.h"
 
 /* Index of column `name` (case-insensitive) in header, or -1. */
 static int
@@ -54,17 +49,6 @@ static const char *const sca_columns[] = {
 	"Issue ID", "Issue type", "Library", "Version in use",
 	"Package manager", NULL
 };
-
-static const unsigned char *
-find(const unsigned char *p, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; len >= n; p++, len--)
-		if (memcmp(p, needle, n) == 0)
-			return p;
-	return NULL;
-}
 
 static int
 veracode_probe(const struct dojobridge_host *host, struct dojobridge_call *call,

@@ -15,13 +15,8 @@
 #include <string.h>
 
 #include "dojobridge-plugin.h"
+#include "rawtext.h"
 #include "rawjson.h"
-
-static int
-lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
 
 /* Index of column `name` (case-insensitive) in header, or -1. */
 static int
@@ -73,17 +68,6 @@ static const char *const wiz_vulns[] = {
 	"ID", "WizURL", "Name", "CVSSSeverity", "FindingStatus",
 	"VendorSeverity", "FirstDetected", NULL
 };
-
-static const unsigned char *
-find(const unsigned char *p, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (; len >= n; p++, len--)
-		if (memcmp(p, needle, n) == 0)
-			return p;
-	return NULL;
-}
 
 /* The string value of the first `key` (quotes included) in raw JSON text. */
 static int
