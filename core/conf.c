@@ -1255,20 +1255,24 @@ conf_release(struct conf *c)
 		free(r->defined_at);
 	}
 	free(c->reports);
-	for (size_t i = 0; i < c->nsignatures; i++) {
-		struct conf_signature *g = &c->signatures[i];
-
-		free(g->name);
-		free(g->scan_type);
-		free(g->xml_root);
-		free(g->xml_ns);
-		free_list(g->json_keys);
-		free_list(g->csv_header);
-		free(g->file_name);
-		free(g->defined_at);
-	}
+	for (size_t i = 0; i < c->nsignatures; i++)
+		conf_signature_release(&c->signatures[i]);
 	free(c->signatures);
 	memset(c, 0, sizeof *c);
+}
+
+void
+conf_signature_release(struct conf_signature *g)
+{
+	free(g->name);
+	free(g->scan_type);
+	free(g->xml_root);
+	free(g->xml_ns);
+	free_list(g->json_keys);
+	free_list(g->csv_header);
+	free(g->file_name);
+	free(g->defined_at);
+	memset(g, 0, sizeof *g);
 }
 
 int

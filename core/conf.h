@@ -191,6 +191,9 @@ struct conf_signature {
 	char *defined_at;		/* "file:line" of the section */
 };
 
+/* Free what a signature holds (conf_release does it for the configuration's own). */
+void conf_signature_release(struct conf_signature *g);
+
 struct conf {
 	char *dir;
 	struct conf_dojo dojo;

@@ -488,28 +488,11 @@ copy_list(char *const *v)
 	return c;
 }
 
-static void
-free_list(char **v)
-{
-	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
 void
 detect_set_signatures(struct detect *d, const struct conf_signature *v, size_t n)
 {
 	for (size_t i = 0; i < d->nsigs; i++) {
-		struct conf_signature *g = &d->sigs[i].def;
-
-		free(g->name);
-		free(g->scan_type);
-		free(g->xml_root);
-		free(g->xml_ns);
-		free_list(g->json_keys);
-		free_list(g->csv_header);
-		free(g->file_name);
-		free(g->defined_at);
+		conf_signature_release(&d->sigs[i].def);
 		free(d->sigs[i].label);
 	}
 	free(d->sigs);
